@@ -1,0 +1,249 @@
+//! Ed25519 signing keys (from a seed or from libolm's expanded key) and strict verification.
+
+use ed25519_dalek::hazmat::{ExpandedSecretKey, raw_sign};
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha512};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+/// An Ed25519 public key: a canonical encoding of a curve point.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Ed25519PublicKey(VerifyingKey);
+
+/// Why an Ed25519 public key or signature was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ed25519Problem {
+    /// The 32 bytes are not the canonical encoding of a curve point.
+    NotAPoint,
+    /// The signature does not verify under strict rules.
+    BadSignature,
+}
+
+impl Ed25519PublicKey {
+    /// Length of the key in bytes.
+    pub const LENGTH: usize = 32;
+
+    /// Decodes 32 bytes; refuses encodings that are not points or are not canonical.
+    pub(crate) fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Ed25519Problem> {
+        let key = VerifyingKey::from_bytes(bytes).map_err(|_| Ed25519Problem::NotAPoint)?;
+        if key.to_edwards().compress().to_bytes() != *bytes {
+            return Err(Ed25519Problem::NotAPoint);
+        }
+        Ok(Self(key))
+    }
+
+    /// The raw 32 bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// The raw 32 bytes, borrowed.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.0.as_bytes()
+    }
+
+    /// spec/olm.md OLM-SIG-1: strict verification: S < L, canonical R, neither R nor the key of
+    /// small order, cofactorless equation. (libolm accepts S < 2^253: CVE-2024-45193.)
+    pub(crate) fn verify_strict(
+        &self,
+        message: &[u8],
+        signature: &Ed25519Signature,
+    ) -> Result<(), Ed25519Problem> {
+        let sig = Signature::from_bytes(&signature.0);
+        self.0.verify_strict(message, &sig).map_err(|_| Ed25519Problem::BadSignature)
+    }
+}
+
+impl core::hash::Hash for Ed25519PublicKey {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state)
+    }
+}
+
+impl core::fmt::Debug for Ed25519PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Ed25519PublicKey({})", self.to_base64())
+    }
+}
+
+/// An Ed25519 signature (64 bytes). Its validity is checked only by verification.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ed25519Signature(pub(crate) [u8; 64]);
+
+impl Ed25519Signature {
+    /// Length of a signature in bytes.
+    pub const LENGTH: usize = 64;
+
+    /// Wraps 64 raw bytes.
+    pub const fn from_bytes(bytes: [u8; 64]) -> Self {
+        Self(bytes)
+    }
+
+    /// The raw 64 bytes.
+    pub const fn to_bytes(&self) -> [u8; 64] {
+        self.0
+    }
+}
+
+impl core::fmt::Debug for Ed25519Signature {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Ed25519Signature({})", self.to_base64())
+    }
+}
+
+/// An Ed25519 signing key.
+///
+/// libolm never keeps the 32-byte seed: its pickles hold the 64-byte *expanded* key
+/// `clamp(SHA-512(seed)[0..32]) || SHA-512(seed)[32..64]`. protee keeps the expanded form too,
+/// so keys imported from libolm sign byte-identically (spec/olm.md OLM-SIG-2).
+#[derive(ZeroizeOnDrop)]
+pub struct Ed25519SecretKey {
+    /// The 64 expanded bytes exactly as libolm stores them (scalar not reduced mod L).
+    expanded: Zeroizing<[u8; 64]>,
+    /// The same key ready for signing (zeroizes itself on drop).
+    #[zeroize(skip)]
+    signer: ExpandedSecretKey,
+    #[zeroize(skip)]
+    public: Ed25519PublicKey,
+}
+
+impl Ed25519SecretKey {
+    /// spec/olm.md OLM-SIG-2: a key from a 32-byte seed, as RFC 8032 and libolm derive it.
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        let mut hash: [u8; 64] = Sha512::digest(seed).into();
+        if let Some(first) = hash.first_mut() {
+            *first &= 248;
+        }
+        if let Some(b) = hash.get_mut(31) {
+            *b &= 127;
+            *b |= 64;
+        }
+        let public = Ed25519PublicKey(SigningKey::from_bytes(seed).verifying_key());
+        let key = Self::from_expanded_with_public(&hash, public);
+        hash.zeroize();
+        key
+    }
+
+    /// spec/olm.md OLM-SIG-2: a key from libolm's 64-byte expanded form; the public key is
+    /// recomputed from the scalar.
+    pub fn from_expanded(expanded: &[u8; 64]) -> Self {
+        let signer = ExpandedSecretKey::from_bytes(expanded);
+        let public = Ed25519PublicKey(VerifyingKey::from(&signer));
+        Self { expanded: Zeroizing::new(*expanded), signer, public }
+    }
+
+    /// Rebuilds a key whose public half is already known (from a pickle) without the scalar
+    /// multiplication. The caller vouches that `public` matches.
+    pub(crate) fn from_expanded_with_public(expanded: &[u8; 64], public: Ed25519PublicKey) -> Self {
+        let signer = ExpandedSecretKey::from_bytes(expanded);
+        Self { expanded: Zeroizing::new(*expanded), signer, public }
+    }
+
+    /// The 64 expanded bytes, for libolm pickles.
+    pub(crate) fn expanded_bytes(&self) -> &[u8; 64] {
+        &self.expanded
+    }
+
+    /// The public key.
+    pub fn public_key(&self) -> Ed25519PublicKey {
+        self.public
+    }
+
+    /// Deterministic RFC 8032 signature over exactly `message`.
+    pub fn sign(&self, message: &[u8]) -> Ed25519Signature {
+        Ed25519Signature(raw_sign::<Sha512>(&self.signer, message, &self.public.0).to_bytes())
+    }
+}
+
+impl Clone for Ed25519SecretKey {
+    fn clone(&self) -> Self {
+        Self::from_expanded_with_public(&self.expanded, self.public)
+    }
+}
+
+impl core::fmt::Debug for Ed25519SecretKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Ed25519SecretKey").field("public", &self.public).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex<const N: usize>(s: &str) -> [u8; N] {
+        let mut out = [0u8; N];
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+        }
+        out
+    }
+
+    // RFC 8032 §7.1 test 2 (one-byte message 0x72).
+    #[test]
+    fn rfc8032_test_2() {
+        let key = Ed25519SecretKey::from_seed(&hex(
+            "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+        ));
+        assert_eq!(
+            key.public_key().to_bytes(),
+            hex::<32>("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c")
+        );
+        let sig = key.sign(&[0x72]);
+        assert_eq!(
+            sig.to_bytes(),
+            hex::<64>(
+                "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
+            )
+        );
+        key.public_key().verify_strict(&[0x72], &sig).unwrap();
+        assert_eq!(key.public_key().verify_strict(&[0x73], &sig), Err(Ed25519Problem::BadSignature));
+    }
+
+    // spec/olm.md OLM-SIG-2: the expanded form signs exactly like the seed it came from.
+    #[test]
+    fn expanded_key_signs_like_seed() {
+        let seed = [7u8; 32];
+        let from_seed = Ed25519SecretKey::from_seed(&seed);
+        let from_expanded = Ed25519SecretKey::from_expanded(from_seed.expanded_bytes());
+        assert_eq!(from_seed.public_key(), from_expanded.public_key());
+        assert_eq!(from_seed.sign(b"Hello").to_bytes(), from_expanded.sign(b"Hello").to_bytes());
+    }
+
+    // spec/olm.md OLM-SIG-1: a signature with S + L (malleated) is refused.
+    #[test]
+    fn malleated_signature_is_refused() {
+        let key = Ed25519SecretKey::from_seed(&[9u8; 32]);
+        let sig = key.sign(b"m");
+        // L = 2^252 + 27742317777372353535851937790883648493, little-endian.
+        let l: [u8; 32] = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+        let mut s = [0u8; 32];
+        s.copy_from_slice(&sig.0[32..]);
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let v = u16::from(s[i]) + u16::from(l[i]) + carry;
+            s[i] = v as u8;
+            carry = v >> 8;
+        }
+        let mut bad = sig.0;
+        bad[32..].copy_from_slice(&s);
+        assert!(key.public_key().verify_strict(b"m", &Ed25519Signature(bad)).is_err());
+    }
+
+    #[test]
+    fn small_order_public_key_is_refused() {
+        // The identity point (y = 1) is a valid encoding but of small order.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let key = Ed25519PublicKey::from_bytes(&identity).unwrap();
+        assert!(key.verify_strict(b"", &Ed25519Signature([0u8; 64])).is_err());
+    }
+
+    #[test]
+    fn non_canonical_point_encoding_is_refused() {
+        // y = p + 1 is a non-canonical encoding of y = 1.
+        let mut y: [u8; 32] = [0xff; 32];
+        y[0] = 0xee;
+        y[31] = 0x7f;
+        assert_eq!(Ed25519PublicKey::from_bytes(&y), Err(Ed25519Problem::NotAPoint));
+    }
+}

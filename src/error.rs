@@ -1,0 +1,259 @@
+//! Typed errors. Every variant says what was wrong with the input; none carries secret bytes.
+
+use core::fmt;
+
+/// A base64 value (key, signature, key id) could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// Not unpadded standard base64: a character outside `A–Z a–z 0–9 + /`, padding `=`,
+    /// non-zero trailing bits, or a length of 1 mod 4.
+    InvalidBase64,
+    /// The base64 text has the wrong length for this kind of value.
+    InvalidLength {
+        /// Characters expected.
+        expected: usize,
+        /// Characters given.
+        got: usize,
+    },
+    /// The 32 bytes are not the canonical encoding of an Ed25519 curve point.
+    InvalidEd25519Key,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidBase64 => f.write_str("invalid unpadded base64"),
+            Self::InvalidLength { expected, got } => {
+                write!(f, "wrong base64 length: expected {expected} characters, got {got}")
+            }
+            Self::InvalidEd25519Key => f.write_str("not a canonical Ed25519 public key"),
+        }
+    }
+}
+
+impl core::error::Error for DecodeError {}
+
+/// An Ed25519 signature did not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// The signature is malformed, non-canonical, or was not made by this key over this message.
+    Invalid,
+}
+
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the Ed25519 signature does not verify")
+    }
+}
+
+impl core::error::Error for SignatureError {}
+
+/// An Olm message could not be decoded (spec/olm.md OLM-MSG-2, OLM-PREKEY-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MessageError {
+    /// The message type is neither 0 (pre-key) nor 1 (normal).
+    UnknownMessageType(usize),
+    /// The base64 text is not valid unpadded base64.
+    InvalidBase64,
+    /// The message is shorter than the smallest valid message.
+    TooShort {
+        /// Minimum number of bytes.
+        min: usize,
+        /// Bytes given.
+        got: usize,
+    },
+    /// The version byte is not 3.
+    UnsupportedVersion {
+        /// The version byte found.
+        got: u8,
+    },
+    /// A field tag is missing, unknown, repeated or out of the canonical order.
+    UnexpectedTag {
+        /// Byte offset of the tag.
+        offset: usize,
+        /// The tag protee expected there.
+        expected: u8,
+        /// The byte found (`None` at the end of the input).
+        got: Option<u8>,
+    },
+    /// A varint is truncated, over-long, non-canonical or larger than 32 bits.
+    InvalidVarint {
+        /// Byte offset of the varint.
+        offset: usize,
+    },
+    /// A field's declared length runs past the end of the message.
+    FieldOverflow {
+        /// Byte offset of the field's content.
+        offset: usize,
+    },
+    /// A key field does not hold exactly 32 bytes.
+    InvalidKeyLength {
+        /// The field's tag.
+        tag: u8,
+        /// Its length.
+        got: usize,
+    },
+    /// The ciphertext is empty or not a multiple of 16 bytes.
+    InvalidCiphertextLength {
+        /// Its length.
+        got: usize,
+    },
+    /// Bytes remain after the last field (a normal message must end with its 8-byte MAC).
+    TrailingBytes {
+        /// How many bytes are left over.
+        count: usize,
+    },
+}
+
+impl fmt::Display for MessageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownMessageType(t) => write!(f, "unknown Olm message type {t} (expected 0 or 1)"),
+            Self::InvalidBase64 => f.write_str("message is not valid unpadded base64"),
+            Self::TooShort { min, got } => {
+                write!(f, "message too short: at least {min} bytes expected, got {got}")
+            }
+            Self::UnsupportedVersion { got } => {
+                write!(f, "unsupported message version {got} (expected 3)")
+            }
+            Self::UnexpectedTag { offset, expected, got: Some(g) } => {
+                write!(f, "at byte {offset}: expected field tag 0x{expected:02x}, got 0x{g:02x}")
+            }
+            Self::UnexpectedTag { offset, expected, got: None } => {
+                write!(f, "at byte {offset}: expected field tag 0x{expected:02x}, got end of input")
+            }
+            Self::InvalidVarint { offset } => write!(f, "at byte {offset}: invalid varint"),
+            Self::FieldOverflow { offset } => {
+                write!(f, "at byte {offset}: field length runs past the end of the message")
+            }
+            Self::InvalidKeyLength { tag, got } => {
+                write!(f, "key field 0x{tag:02x}: expected 32 bytes, got {got}")
+            }
+            Self::InvalidCiphertextLength { got } => {
+                write!(f, "ciphertext of {got} bytes is not a non-zero multiple of 16")
+            }
+            Self::TrailingBytes { count } => write!(f, "{count} unexpected bytes after the message"),
+        }
+    }
+}
+
+impl core::error::Error for MessageError {}
+
+/// An Olm message could not be decrypted. The session is unchanged (spec/olm.md OLM-RECV-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecryptionError {
+    /// The MAC does not match: the message was altered, or belongs to another session.
+    InvalidMac,
+    /// The MAC matched but the PKCS#7 padding is malformed.
+    InvalidPadding,
+    /// The message key is gone: a duplicate, or a skipped message older than the keys kept.
+    MissingMessageKey {
+        /// The message's chain index.
+        index: u32,
+    },
+    /// The message is too far ahead of its chain (spec/olm.md OLM-RECV-2, OLM-RECV-4).
+    TooBigMessageGap {
+        /// How many message keys would have to be skipped.
+        gap: u32,
+        /// The largest gap allowed.
+        max: u32,
+    },
+    /// The message starts a new ratchet chain before this session has sent anything, which an
+    /// honest peer never does.
+    UnexpectedRatchetKey,
+    /// The message's ratchet key gives an all-zero X25519 output (spec/olm.md OLM-DH-1).
+    NonContributoryKey,
+    /// A chain index would pass 2^32 − 1.
+    ChainIndexOverflow,
+}
+
+impl fmt::Display for DecryptionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidMac => f.write_str("the message MAC does not verify"),
+            Self::InvalidPadding => f.write_str("the decrypted message has invalid padding"),
+            Self::MissingMessageKey { index } => write!(
+                f,
+                "no message key for index {index}: already decrypted, or older than the keys kept"
+            ),
+            Self::TooBigMessageGap { gap, max } => {
+                write!(f, "message gap of {gap} exceeds the maximum of {max}")
+            }
+            Self::UnexpectedRatchetKey => {
+                f.write_str("new ratchet key received before this session sent a message")
+            }
+            Self::NonContributoryKey => f.write_str("the ratchet key is of small order"),
+            Self::ChainIndexOverflow => f.write_str("the chain index would overflow"),
+        }
+    }
+}
+
+impl core::error::Error for DecryptionError {}
+
+/// An Olm session could not be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionCreationError {
+    /// The pre-key message names a one-time key this account does not have (unknown, already
+    /// used, or a forgotten fallback key).
+    UnknownOneTimeKey,
+    /// The sender identity key given by the caller differs from the one in the message.
+    IdentityKeyMismatch,
+    /// A key in the handshake gives an all-zero X25519 output (spec/olm.md OLM-DH-1).
+    NonContributoryKey,
+    /// The first message did not decrypt; the account is unchanged.
+    Decryption(DecryptionError),
+    /// The operating system's random number generator failed.
+    RandomUnavailable,
+}
+
+impl fmt::Display for SessionCreationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownOneTimeKey => f.write_str("the message uses an unknown one-time key"),
+            Self::IdentityKeyMismatch => {
+                f.write_str("the message's identity key differs from the expected sender's")
+            }
+            Self::NonContributoryKey => f.write_str("a handshake key is of small order"),
+            Self::Decryption(e) => write!(f, "the pre-key message did not decrypt: {e}"),
+            Self::RandomUnavailable => {
+                f.write_str("the operating system's random number generator failed")
+            }
+        }
+    }
+}
+
+impl core::error::Error for SessionCreationError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Decryption(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<DecryptionError> for SessionCreationError {
+    fn from(e: DecryptionError) -> Self {
+        Self::Decryption(e)
+    }
+}
+
+/// The operating system's random number generator failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RandomError {
+    /// `getrandom` reported an error.
+    Unavailable,
+}
+
+impl fmt::Display for RandomError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the operating system's random number generator failed")
+    }
+}
+
+impl core::error::Error for RandomError {}

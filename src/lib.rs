@@ -1,0 +1,39 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod crypto;
+pub mod error;
+pub mod limits;
+pub mod olm;
+mod random;
+pub mod types;
+
+pub use crypto::{Curve25519SecretKey, Ed25519SecretKey};
+pub use error::{
+    DecodeError, DecryptionError, MessageError, RandomError, SessionCreationError, SignatureError,
+};
+pub use types::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, KeyId};

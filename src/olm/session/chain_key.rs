@@ -1,0 +1,105 @@
+//! Chain keys C_i,j and message keys M_i,j.
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::crypto::cipher::CipherKeys;
+use crate::crypto::kdf::hmac_sha256;
+use crate::error::DecryptionError;
+
+/// HKDF info for message keys.
+const MESSAGE_KEYS_INFO: &[u8] = b"OLM_KEYS";
+
+/// A chain key and its index j.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct ChainKey {
+    key: [u8; 32],
+    index: u32,
+}
+
+impl ChainKey {
+    pub(crate) fn new(key: [u8; 32], index: u32) -> Self {
+        Self { key, index }
+    }
+
+    pub(crate) fn index(&self) -> u32 {
+        self.index
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.key
+    }
+
+    /// spec/olm.md OLM-MSGKEY-1: `M[i,j] = HMAC-SHA256(C[i,j], 0x01)`.
+    pub(crate) fn message_key(&self) -> MessageKey {
+        MessageKey { key: hmac_sha256(&self.key, &[0x01]), index: self.index }
+    }
+
+    /// spec/olm.md OLM-CHAIN-1: `C[i,j+1] = HMAC-SHA256(C[i,j], 0x02)`.
+    ///
+    /// Fails only when the index would pass `u32::MAX`; the key is then left unchanged.
+    pub(crate) fn advance(&mut self) -> Result<(), DecryptionError> {
+        let next = self.index.checked_add(1).ok_or(DecryptionError::ChainIndexOverflow)?;
+        self.key = hmac_sha256(&self.key, &[0x02]);
+        self.index = next;
+        Ok(())
+    }
+}
+
+impl ChainKey {
+    /// spec/olm.md OLM-CHAIN-1 for the sending side, where the index wraps like libolm's.
+    pub(crate) fn advance_wrapping(&mut self) {
+        self.key = hmac_sha256(&self.key, &[0x02]);
+        self.index = self.index.wrapping_add(1);
+    }
+}
+
+/// A single-use message key and the chain index it belongs to.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct MessageKey {
+    key: [u8; 32],
+    index: u32,
+}
+
+impl MessageKey {
+    pub(crate) fn new(key: [u8; 32], index: u32) -> Self {
+        Self { key, index }
+    }
+
+    pub(crate) fn index(&self) -> u32 {
+        self.index
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.key
+    }
+
+    /// spec/olm.md OLM-CIPHER-1: `HKDF(0^32, M, "OLM_KEYS", 80)` → AES key | MAC key | IV.
+    pub(crate) fn cipher_keys(&self) -> CipherKeys {
+        CipherKeys::derive(&self.key, MESSAGE_KEYS_INFO)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::kdf::hmac_sha256;
+
+    // spec/olm.md OLM-CHAIN-1, OLM-MSGKEY-1.
+    #[test]
+    fn chain_and_message_keys_follow_the_formulas() {
+        let mut ck = ChainKey::new([3; 32], 0);
+        let mk = ck.message_key();
+        assert_eq!(mk.as_bytes(), &hmac_sha256(&[3; 32], &[1]));
+        assert_eq!(mk.index(), 0);
+        ck.advance().unwrap();
+        assert_eq!(ck.as_bytes(), &hmac_sha256(&[3; 32], &[2]));
+        assert_eq!(ck.index(), 1);
+    }
+
+    #[test]
+    fn advance_refuses_to_overflow() {
+        let mut ck = ChainKey::new([3; 32], u32::MAX);
+        assert_eq!(ck.advance(), Err(DecryptionError::ChainIndexOverflow));
+        assert_eq!(ck.as_bytes(), &[3; 32]);
+    }
+}
