@@ -31,6 +31,7 @@ pub mod limits;
 pub mod olm;
 mod random;
 pub mod types;
+pub mod utility;
 
 pub use crypto::{Curve25519SecretKey, Ed25519SecretKey};
 pub use error::{

@@ -1,1 +1,27 @@
-fn main(){}
+//! `protee-vectors`: checks protee against libolm.
+//!
+//! - `protee-vectors verify FILE [--only SECTION]`: replays a `protee-libolm-vectors` v1 file.
+//! - `protee-vectors transcript --seed SEED [--only SECTION]`: prints a
+//!   `protee-libolm-transcript` v1 JSON for `libolm_check.py` to judge.
+
+use std::process::ExitCode;
+
+mod replay_rng;
+mod transcript;
+mod verify;
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage:\n  protee-vectors verify FILE [--only SECTION]\n  protee-vectors transcript --seed SEED [--only SECTION]\nsections: olm, megolm, pickle, sas, pk, utility"
+    );
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("verify") => verify::run(&args[1..]),
+        Some("transcript") => transcript::run(&args[1..]),
+        _ => usage(),
+    }
+}
