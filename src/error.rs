@@ -25,7 +25,10 @@ impl fmt::Display for DecodeError {
         match self {
             Self::InvalidBase64 => f.write_str("invalid unpadded base64"),
             Self::InvalidLength { expected, got } => {
-                write!(f, "wrong base64 length: expected {expected} characters, got {got}")
+                write!(
+                    f,
+                    "wrong base64 length: expected {expected} characters, got {got}"
+                )
             }
             Self::InvalidEd25519Key => f.write_str("not a canonical Ed25519 public key"),
         }
@@ -111,31 +114,58 @@ pub enum MessageError {
 impl fmt::Display for MessageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::UnknownMessageType(t) => write!(f, "unknown Olm message type {t} (expected 0 or 1)"),
+            Self::UnknownMessageType(t) => {
+                write!(f, "unknown Olm message type {t} (expected 0 or 1)")
+            }
             Self::InvalidBase64 => f.write_str("message is not valid unpadded base64"),
             Self::TooShort { min, got } => {
-                write!(f, "message too short: at least {min} bytes expected, got {got}")
+                write!(
+                    f,
+                    "message too short: at least {min} bytes expected, got {got}"
+                )
             }
             Self::UnsupportedVersion { got } => {
                 write!(f, "unsupported message version {got} (expected 3)")
             }
-            Self::UnexpectedTag { offset, expected, got: Some(g) } => {
-                write!(f, "at byte {offset}: expected field tag 0x{expected:02x}, got 0x{g:02x}")
+            Self::UnexpectedTag {
+                offset,
+                expected,
+                got: Some(g),
+            } => {
+                write!(
+                    f,
+                    "at byte {offset}: expected field tag 0x{expected:02x}, got 0x{g:02x}"
+                )
             }
-            Self::UnexpectedTag { offset, expected, got: None } => {
-                write!(f, "at byte {offset}: expected field tag 0x{expected:02x}, got end of input")
+            Self::UnexpectedTag {
+                offset,
+                expected,
+                got: None,
+            } => {
+                write!(
+                    f,
+                    "at byte {offset}: expected field tag 0x{expected:02x}, got end of input"
+                )
             }
             Self::InvalidVarint { offset } => write!(f, "at byte {offset}: invalid varint"),
             Self::FieldOverflow { offset } => {
-                write!(f, "at byte {offset}: field length runs past the end of the message")
+                write!(
+                    f,
+                    "at byte {offset}: field length runs past the end of the message"
+                )
             }
             Self::InvalidKeyLength { tag, got } => {
                 write!(f, "key field 0x{tag:02x}: expected 32 bytes, got {got}")
             }
             Self::InvalidCiphertextLength { got } => {
-                write!(f, "ciphertext of {got} bytes is not a non-zero multiple of 16")
+                write!(
+                    f,
+                    "ciphertext of {got} bytes is not a non-zero multiple of 16"
+                )
             }
-            Self::TrailingBytes { count } => write!(f, "{count} unexpected bytes after the message"),
+            Self::TrailingBytes { count } => {
+                write!(f, "{count} unexpected bytes after the message")
+            }
         }
     }
 }
@@ -143,6 +173,7 @@ impl fmt::Display for MessageError {
 impl core::error::Error for MessageError {}
 
 /// An Olm message could not be decrypted. The session is unchanged (spec/olm.md OLM-RECV-5).
+/// One variant per cause (spec/olm.md OLM-RECV-6), where libolm says `BAD_MESSAGE_MAC` for all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DecryptionError {

@@ -15,7 +15,8 @@ pub fn sha256(input: &[u8]) -> String {
 /// `signature` 86. Any decoding or verification failure is [`SignatureError::Invalid`].
 pub fn ed25519_verify(key: &str, message: &[u8], signature: &str) -> Result<(), SignatureError> {
     let key = Ed25519PublicKey::from_base64(key).map_err(|_| SignatureError::Invalid)?;
-    let signature = Ed25519Signature::from_base64(signature).map_err(|_| SignatureError::Invalid)?;
+    let signature =
+        Ed25519Signature::from_base64(signature).map_err(|_| SignatureError::Invalid)?;
     key.verify(message, &signature)
 }
 
@@ -26,7 +27,10 @@ mod tests {
     // libolm test_olm_sha256.cpp.
     #[test]
     fn sha256_matches_libolm() {
-        assert_eq!(sha256(b"Hello, World"), "A2daxT/5zRU1zMffzfosRYxSGDcfQY3BNvLRmsH76KU");
+        assert_eq!(
+            sha256(b"Hello, World"),
+            "A2daxT/5zRU1zMffzfosRYxSGDcfQY3BNvLRmsH76KU"
+        );
     }
 
     #[test]
@@ -36,7 +40,13 @@ mod tests {
         let sig = key.sign(b"m").to_base64();
         let public = key.public_key().to_base64();
         assert_eq!(ed25519_verify(&public, b"m", &sig), Ok(()));
-        assert_eq!(ed25519_verify(&public, b"n", &sig), Err(SignatureError::Invalid));
-        assert_eq!(ed25519_verify(&alloc::format!("{public}="), b"m", &sig), Err(SignatureError::Invalid));
+        assert_eq!(
+            ed25519_verify(&public, b"n", &sig),
+            Err(SignatureError::Invalid)
+        );
+        assert_eq!(
+            ed25519_verify(&alloc::format!("{public}="), b"m", &sig),
+            Err(SignatureError::Invalid)
+        );
     }
 }

@@ -41,8 +41,9 @@ fn libolm_mock_random_conversation_is_reproduced_byte_for_byte() {
     );
 
     let (_, bob_otk) = bob.one_time_keys()[0];
-    let mut alice_session =
-        alice.create_outbound_session(&bob.curve25519_key(), &bob_otk, &mut rng_a).unwrap();
+    let mut alice_session = alice
+        .create_outbound_session(&bob.curve25519_key(), &bob_otk, &mut rng_a)
+        .unwrap();
     let m0 = alice_session.encrypt(b"Hello, World", &mut rng_a);
     let m1 = alice_session.encrypt(b"Hello, World", &mut rng_a);
     assert_eq!(
@@ -53,10 +54,17 @@ fn libolm_mock_random_conversation_is_reproduced_byte_for_byte() {
         m1.to_parts(),
         (0, "AwogPDe04vwtjPdqibhJmdhLU2x92yXL0Y4k9JxJxkzywhcSIFDwi4mQecAUHmDUkrlRqKVXelMZjLEO9htQCKZrbfxRGiDeLp0Xm0rhQwH5FKAdHWDoeL2FIqmnTPxqVStjKf11TCI/Awog1g5NLrb43IU10JaIrjRx+lHYHfjHyMVXBLqnUeJN3RIQASIQLoFnRqANal4EYeuC71+sKkzn3rS40JkR".to_owned())
     );
-    assert_eq!(alice_session.session_id(), "11dpNnwGP3FpSDvD56RTy6OiJIGqOnSCcAvEDSJVHkI");
+    assert_eq!(
+        alice_session.session_id(),
+        "11dpNnwGP3FpSDvD56RTy6OiJIGqOnSCcAvEDSJVHkI"
+    );
 
-    let OlmMessage::PreKey(pre_key) = &m0 else { panic!("expected a pre-key message") };
-    let created = bob.create_inbound_session(Some(&alice.curve25519_key()), pre_key).unwrap();
+    let OlmMessage::PreKey(pre_key) = &m0 else {
+        panic!("expected a pre-key message")
+    };
+    let created = bob
+        .create_inbound_session(Some(&alice.curve25519_key()), pre_key)
+        .unwrap();
     let mut bob_session = created.session;
     assert_eq!(created.plaintext, b"Hello, World");
     assert_eq!(bob_session.session_id(), alice_session.session_id());
@@ -70,7 +78,11 @@ fn libolm_mock_random_conversation_is_reproduced_byte_for_byte() {
     let reply = bob_session.encrypt(b"Hello, World", &mut rng_b);
     assert_eq!(
         reply.to_parts(),
-        (1, "Awogrswj1hhfhSqXfSziK/h001A/2ZZJRXQxzYMiuzzpS3UQACIQ/MTmfLrGkqJ6Ga5gJg7hHCgVcUltM+UP".to_owned())
+        (
+            1,
+            "Awogrswj1hhfhSqXfSziK/h001A/2ZZJRXQxzYMiuzzpS3UQACIQ/MTmfLrGkqJ6Ga5gJg7hHCgVcUltM+UP"
+                .to_owned()
+        )
     );
     assert_eq!(alice_session.decrypt(&reply).unwrap(), b"Hello, World");
     // libolm: decrypting it a second time fails (the message key is gone).

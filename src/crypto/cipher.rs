@@ -2,6 +2,10 @@
 //!
 //! Olm, Megolm, libolm pickles and PK encryption all share this construction; they differ only
 //! in the HKDF input and info string and in what the MAC covers.
+//!
+//! spec/olm.md OLM-CIPHER-3: the `aes` crate uses AES-NI where the CPU has it and a
+//! constant-time bitsliced implementation otherwise (libolm's table-based AES is
+//! CVE-2024-45191). spec/olm.md OLM-ZERO-1: keys and failed plaintexts are zeroized.
 
 use aes::Aes256;
 use alloc::vec::Vec;
@@ -37,7 +41,11 @@ impl CipherKeys {
     pub(crate) fn derive(ikm: &[u8], info: &[u8]) -> Self {
         let mut okm = Zeroizing::new([0u8; 80]);
         hkdf_sha256(&ZERO_SALT, ikm, info, okm.as_mut_slice());
-        let mut keys = CipherKeys { aes_key: [0; 32], mac_key: [0; 32], iv: [0; 16] };
+        let mut keys = CipherKeys {
+            aes_key: [0; 32],
+            mac_key: [0; 32],
+            iv: [0; 16],
+        };
         let (aes_key, rest) = okm.split_at(32);
         let (mac_key, iv) = rest.split_at(32);
         keys.aes_key.copy_from_slice(aes_key);
@@ -57,7 +65,9 @@ impl CipherKeys {
         let start = out.len();
         let ct_len = Self::ciphertext_len(plaintext.len());
         out.resize(start + ct_len, 0);
-        let Some(dst) = out.get_mut(start..) else { return };
+        let Some(dst) = out.get_mut(start..) else {
+            return;
+        };
         let Ok(enc) = cbc::Encryptor::<Aes256>::new_from_slices(&self.aes_key, &self.iv) else {
             return; // unreachable: key and IV have the fixed lengths AES-256-CBC takes
         };
@@ -66,6 +76,7 @@ impl CipherKeys {
     }
 
     /// AES-256-CBC/PKCS#7 encryption into a new vector.
+    #[cfg(test)]
     pub(crate) fn encrypt(&self, plaintext: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(Self::ciphertext_len(plaintext.len()));
         self.encrypt_into(plaintext, &mut out);
@@ -120,7 +131,11 @@ mod tests {
     }
 
     fn zero_keys() -> CipherKeys {
-        CipherKeys { aes_key: [0; 32], mac_key: [0; 32], iv: [0; 16] }
+        CipherKeys {
+            aes_key: [0; 32],
+            mac_key: [0; 32],
+            iv: [0; 16],
+        }
     }
 
     // libolm test_crypto.cpp: AES-256-CBC, key 0, IV 0, 16 zero bytes -> two blocks.

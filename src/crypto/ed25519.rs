@@ -49,7 +49,9 @@ impl Ed25519PublicKey {
         signature: &Ed25519Signature,
     ) -> Result<(), Ed25519Problem> {
         let sig = Signature::from_bytes(&signature.0);
-        self.0.verify_strict(message, &sig).map_err(|_| Ed25519Problem::BadSignature)
+        self.0
+            .verify_strict(message, &sig)
+            .map_err(|_| Ed25519Problem::BadSignature)
     }
 }
 
@@ -128,17 +130,26 @@ impl Ed25519SecretKey {
     pub fn from_expanded(expanded: &[u8; 64]) -> Self {
         let signer = ExpandedSecretKey::from_bytes(expanded);
         let public = Ed25519PublicKey(VerifyingKey::from(&signer));
-        Self { expanded: Zeroizing::new(*expanded), signer, public }
+        Self {
+            expanded: Zeroizing::new(*expanded),
+            signer,
+            public,
+        }
     }
 
     /// Rebuilds a key whose public half is already known (from a pickle) without the scalar
     /// multiplication. The caller vouches that `public` matches.
     pub(crate) fn from_expanded_with_public(expanded: &[u8; 64], public: Ed25519PublicKey) -> Self {
         let signer = ExpandedSecretKey::from_bytes(expanded);
-        Self { expanded: Zeroizing::new(*expanded), signer, public }
+        Self {
+            expanded: Zeroizing::new(*expanded),
+            signer,
+            public,
+        }
     }
 
     /// The 64 expanded bytes, for libolm pickles.
+    #[cfg(test)]
     pub(crate) fn expanded_bytes(&self) -> &[u8; 64] {
         &self.expanded
     }
@@ -162,7 +173,9 @@ impl Clone for Ed25519SecretKey {
 
 impl core::fmt::Debug for Ed25519SecretKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Ed25519SecretKey").field("public", &self.public).finish_non_exhaustive()
+        f.debug_struct("Ed25519SecretKey")
+            .field("public", &self.public)
+            .finish_non_exhaustive()
     }
 }
 
@@ -196,7 +209,10 @@ mod tests {
             )
         );
         key.public_key().verify_strict(&[0x72], &sig).unwrap();
-        assert_eq!(key.public_key().verify_strict(&[0x73], &sig), Err(Ed25519Problem::BadSignature));
+        assert_eq!(
+            key.public_key().verify_strict(&[0x73], &sig),
+            Err(Ed25519Problem::BadSignature)
+        );
     }
 
     // spec/olm.md OLM-SIG-2: the expanded form signs exactly like the seed it came from.
@@ -206,7 +222,10 @@ mod tests {
         let from_seed = Ed25519SecretKey::from_seed(&seed);
         let from_expanded = Ed25519SecretKey::from_expanded(from_seed.expanded_bytes());
         assert_eq!(from_seed.public_key(), from_expanded.public_key());
-        assert_eq!(from_seed.sign(b"Hello").to_bytes(), from_expanded.sign(b"Hello").to_bytes());
+        assert_eq!(
+            from_seed.sign(b"Hello").to_bytes(),
+            from_expanded.sign(b"Hello").to_bytes()
+        );
     }
 
     // spec/olm.md OLM-SIG-1: a signature with S + L (malleated) is refused.
@@ -226,7 +245,11 @@ mod tests {
         }
         let mut bad = sig.0;
         bad[32..].copy_from_slice(&s);
-        assert!(key.public_key().verify_strict(b"m", &Ed25519Signature(bad)).is_err());
+        assert!(
+            key.public_key()
+                .verify_strict(b"m", &Ed25519Signature(bad))
+                .is_err()
+        );
     }
 
     #[test]
@@ -235,7 +258,10 @@ mod tests {
         let mut identity = [0u8; 32];
         identity[0] = 1;
         let key = Ed25519PublicKey::from_bytes(&identity).unwrap();
-        assert!(key.verify_strict(b"", &Ed25519Signature([0u8; 64])).is_err());
+        assert!(
+            key.verify_strict(b"", &Ed25519Signature([0u8; 64]))
+                .is_err()
+        );
     }
 
     #[test]
@@ -244,6 +270,9 @@ mod tests {
         let mut y: [u8; 32] = [0xff; 32];
         y[0] = 0xee;
         y[31] = 0x7f;
-        assert_eq!(Ed25519PublicKey::from_bytes(&y), Err(Ed25519Problem::NotAPoint));
+        assert_eq!(
+            Ed25519PublicKey::from_bytes(&y),
+            Err(Ed25519Problem::NotAPoint)
+        );
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Everything above this module handles keys through the types defined here
 //! (`Curve25519SecretKey`, `Ed25519SecretKey`, ...), which zeroize themselves on
-//! drop and never print their contents.
+//! drop (spec/olm.md OLM-ZERO-1) and never print their contents (OLM-ZERO-2).
 
 pub(crate) mod cipher;
 pub(crate) mod ed25519;

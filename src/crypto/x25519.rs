@@ -49,7 +49,10 @@ const LOW_ORDER_POINTS: [[u8; 32]; 7] = [
     // 0 (order 2 point / identity encoding)
     [0; 32],
     // 1 (order 4, on the twist)
-    [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0,
+    ],
     // order 8 points
     [
         0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4,
@@ -96,28 +99,14 @@ pub struct Curve25519SecretKey {
 }
 
 impl Curve25519SecretKey {
-    /// Takes 32 random bytes as the secret key (libolm: the random bytes *are* the key) and
-    /// computes its public key once.
+    /// spec/olm.md OLM-DH-2: takes 32 random bytes as the secret key (libolm: the random bytes
+    /// *are* the key, stored unclamped) and computes its public key once.
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         let mut bytes = bytes;
         let secret = StaticSecret::from(bytes);
         bytes.zeroize();
         let public = Curve25519PublicKey(PublicKey::from(&secret).to_bytes());
         Self { secret, public }
-    }
-
-    /// Rebuilds a key whose public half is already known (as stored in a pickle), without
-    /// the scalar multiplication. The caller vouches that `public` belongs to `bytes`.
-    pub(crate) fn from_parts_unchecked(bytes: [u8; 32], public: Curve25519PublicKey) -> Self {
-        let mut bytes = bytes;
-        let secret = StaticSecret::from(bytes);
-        bytes.zeroize();
-        Self { secret, public }
-    }
-
-    /// The raw secret bytes, for pickling. Callers must zeroize what they copy.
-    pub(crate) fn to_bytes(&self) -> [u8; 32] {
-        self.secret.to_bytes()
     }
 
     /// The matching public key (computed once, at creation).
@@ -132,7 +121,11 @@ impl Curve25519SecretKey {
         their: &Curve25519PublicKey,
     ) -> Result<SharedSecret, NonContributory> {
         let shared = self.secret.diffie_hellman(&PublicKey::from(their.0));
-        if shared.was_contributory() { Ok(SharedSecret(shared)) } else { Err(NonContributory) }
+        if shared.was_contributory() {
+            Ok(SharedSecret(shared))
+        } else {
+            Err(NonContributory)
+        }
     }
 
     /// X25519 without the zero check, for a peer key already known not to be of small order.
@@ -141,9 +134,12 @@ impl Curve25519SecretKey {
     }
 }
 
+/// spec/olm.md OLM-ZERO-2: only the public half is shown.
 impl core::fmt::Debug for Curve25519SecretKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Curve25519SecretKey").field("public", &self.public).finish_non_exhaustive()
+        f.debug_struct("Curve25519SecretKey")
+            .field("public", &self.public)
+            .finish_non_exhaustive()
     }
 }
 
@@ -190,8 +186,14 @@ mod tests {
             hex32("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f")
         );
         let shared = hex32("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
-        assert_eq!(alice.diffie_hellman(&bob.public_key()).unwrap().as_bytes(), &shared);
-        assert_eq!(bob.diffie_hellman(&alice.public_key()).unwrap().as_bytes(), &shared);
+        assert_eq!(
+            alice.diffie_hellman(&bob.public_key()).unwrap().as_bytes(),
+            &shared
+        );
+        assert_eq!(
+            bob.diffie_hellman(&alice.public_key()).unwrap().as_bytes(),
+            &shared
+        );
     }
 
     // spec/olm.md OLM-DH-1: every listed point (and its bit-255 twin) forces a zero output,
@@ -205,7 +207,11 @@ mod tests {
                 p[31] |= high_bit;
                 let key = Curve25519PublicKey(p);
                 assert!(key.is_low_order(), "{p:02x?}");
-                assert_eq!(secret.diffie_hellman(&key).err(), Some(NonContributory), "{p:02x?}");
+                assert_eq!(
+                    secret.diffie_hellman(&key).err(),
+                    Some(NonContributory),
+                    "{p:02x?}"
+                );
             }
         }
     }

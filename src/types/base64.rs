@@ -29,7 +29,10 @@ pub const fn encoded_len(n: usize) -> usize {
 pub fn decode_array<const N: usize>(text: &str) -> Result<[u8; N], DecodeError> {
     let expected = encoded_len(N);
     if text.len() != expected {
-        return Err(DecodeError::InvalidLength { expected, got: text.len() });
+        return Err(DecodeError::InvalidLength {
+            expected,
+            got: text.len(),
+        });
     }
     let mut out = [0u8; N];
     match Base64Unpadded::decode(text, &mut out) {
@@ -75,16 +78,25 @@ mod tests {
         let padded = alloc::format!("{key}=");
         assert_eq!(
             decode_array::<32>(&padded),
-            Err(DecodeError::InvalidLength { expected: 43, got: 44 })
+            Err(DecodeError::InvalidLength {
+                expected: 43,
+                got: 44
+            })
         );
         assert_eq!(
             decode_array::<32>(""),
-            Err(DecodeError::InvalidLength { expected: 43, got: 0 })
+            Err(DecodeError::InvalidLength {
+                expected: 43,
+                got: 0
+            })
         );
         let mut bad = key.clone();
         bad.replace_range(42..43, "B"); // non-canonical trailing bits
         assert_eq!(decode_array::<32>(&bad), Err(DecodeError::InvalidBase64));
         let multibyte = "é".repeat(21) + "A"; // 43 bytes, not ASCII
-        assert_eq!(decode_array::<32>(&multibyte), Err(DecodeError::InvalidBase64));
+        assert_eq!(
+            decode_array::<32>(&multibyte),
+            Err(DecodeError::InvalidBase64)
+        );
     }
 }

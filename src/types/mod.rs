@@ -5,8 +5,8 @@ mod key_id;
 
 use alloc::string::String;
 
-pub use crate::crypto::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature};
 use crate::crypto::ed25519::Ed25519Problem;
+pub use crate::crypto::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature};
 use crate::error::{DecodeError, SignatureError};
 pub use key_id::KeyId;
 
@@ -31,9 +31,10 @@ impl Ed25519PublicKey {
 
     /// Decodes 32 raw bytes and checks they are a canonical curve point.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let array: &[u8; 32] = bytes
-            .try_into()
-            .map_err(|_| DecodeError::InvalidLength { expected: 32, got: bytes.len() })?;
+        let array: &[u8; 32] = bytes.try_into().map_err(|_| DecodeError::InvalidLength {
+            expected: 32,
+            got: bytes.len(),
+        })?;
         Self::from_bytes(array).map_err(|_| DecodeError::InvalidEd25519Key)
     }
 
@@ -43,7 +44,11 @@ impl Ed25519PublicKey {
     }
 
     /// Verifies `signature` over `message` strictly (spec/olm.md OLM-SIG-1).
-    pub fn verify(&self, message: &[u8], signature: &Ed25519Signature) -> Result<(), SignatureError> {
+    pub fn verify(
+        &self,
+        message: &[u8],
+        signature: &Ed25519Signature,
+    ) -> Result<(), SignatureError> {
         self.verify_strict(message, signature).map_err(|e| match e {
             Ed25519Problem::NotAPoint | Ed25519Problem::BadSignature => SignatureError::Invalid,
         })
@@ -58,9 +63,10 @@ impl Ed25519Signature {
 
     /// Wraps a 64-byte slice.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let array: [u8; 64] = bytes
-            .try_into()
-            .map_err(|_| DecodeError::InvalidLength { expected: 64, got: bytes.len() })?;
+        let array: [u8; 64] = bytes.try_into().map_err(|_| DecodeError::InvalidLength {
+            expected: 64,
+            got: bytes.len(),
+        })?;
         Ok(Self::from_bytes(array))
     }
 
@@ -80,11 +86,17 @@ mod tests {
         let text = "OfRjBf2SJfVkaURpFX6Iltf3Kozh2qcL636eF2VoQ54A";
         assert_eq!(
             Ed25519PublicKey::from_base64(text),
-            Err(DecodeError::InvalidLength { expected: 43, got: 44 })
+            Err(DecodeError::InvalidLength {
+                expected: 43,
+                got: 44
+            })
         );
         assert_eq!(
             Curve25519PublicKey::from_base64(text),
-            Err(DecodeError::InvalidLength { expected: 43, got: 44 })
+            Err(DecodeError::InvalidLength {
+                expected: 43,
+                got: 44
+            })
         );
         assert!(Ed25519PublicKey::from_base64(&text[..43]).is_ok());
     }
@@ -93,11 +105,17 @@ mod tests {
     fn signature_lengths() {
         assert_eq!(
             Ed25519Signature::from_base64("AAAA"),
-            Err(DecodeError::InvalidLength { expected: 86, got: 4 })
+            Err(DecodeError::InvalidLength {
+                expected: 86,
+                got: 4
+            })
         );
         assert_eq!(
             Ed25519Signature::from_slice(&[0u8; 63]),
-            Err(DecodeError::InvalidLength { expected: 64, got: 63 })
+            Err(DecodeError::InvalidLength {
+                expected: 64,
+                got: 63
+            })
         );
     }
 }

@@ -13,7 +13,10 @@ pub struct MockRandom {
 
 impl MockRandom {
     pub fn new(tag: u8, start: u8) -> Self {
-        Self { tag, current: start }
+        Self {
+            tag,
+            current: start,
+        }
     }
 }
 
@@ -52,7 +55,11 @@ impl TestRng {
     pub fn new(seed: u64) -> Self {
         let mut s = [0u8; 32];
         s[..8].copy_from_slice(&seed.to_le_bytes());
-        Self { seed: s, counter: 0, buffer: Vec::new() }
+        Self {
+            seed: s,
+            counter: 0,
+            buffer: Vec::new(),
+        }
     }
 }
 

@@ -16,7 +16,11 @@ impl FallbackKeys {
     /// one is dropped), the new key is current and unpublished.
     pub(crate) fn rotate(&mut self, id: KeyId, key: Curve25519SecretKey) {
         self.previous = self.current.take();
-        self.current = Some(OneTimeKey { id, published: false, key });
+        self.current = Some(OneTimeKey {
+            id,
+            published: false,
+            key,
+        });
     }
 
     /// Drops the previous key; returns whether there was one.
@@ -37,7 +41,10 @@ impl FallbackKeys {
     }
 
     pub(crate) fn current_unpublished(&self) -> Option<(KeyId, Curve25519PublicKey)> {
-        self.current.as_ref().filter(|k| !k.published).map(|k| (k.id, k.key.public_key()))
+        self.current
+            .as_ref()
+            .filter(|k| !k.published)
+            .map(|k| (k.id, k.key.public_key()))
     }
 
     pub(crate) fn mark_as_published(&mut self) {

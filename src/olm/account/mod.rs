@@ -78,7 +78,10 @@ impl Account {
 
     /// The account's public identity keys.
     pub fn identity_keys(&self) -> IdentityKeys {
-        IdentityKeys { curve25519: self.curve25519_key(), ed25519: self.ed25519_key() }
+        IdentityKeys {
+            curve25519: self.curve25519_key(),
+            ed25519: self.ed25519_key(),
+        }
     }
 
     /// The Curve25519 identity key.
@@ -113,6 +116,7 @@ impl Account {
         MAX_ONE_TIME_KEYS
     }
 
+    /// spec/olm.md OLM-OTK-1, OLM-LIMIT-2: `++last_key_id`, shared with fallback keys.
     fn next_key_id(&mut self) -> KeyId {
         // libolm's counter is a uint32 and wraps; 2^32 keys are never generated in practice.
         self.last_key_id = self.last_key_id.wrapping_add(1);
@@ -146,7 +150,8 @@ impl Account {
 
     fn add_one_time_key(&mut self, bytes: &[u8; 32]) -> KeyId {
         let id = self.next_key_id();
-        self.one_time_keys.insert(id, Curve25519SecretKey::from_bytes(*bytes));
+        self.one_time_keys
+            .insert(id, Curve25519SecretKey::from_bytes(*bytes));
         id
     }
 
@@ -183,7 +188,8 @@ impl Account {
 
     fn add_fallback_key(&mut self, bytes: &[u8; 32]) -> KeyId {
         let id = self.next_key_id();
-        self.fallback_keys.rotate(id, Curve25519SecretKey::from_bytes(*bytes));
+        self.fallback_keys
+            .rotate(id, Curve25519SecretKey::from_bytes(*bytes));
         id
     }
 
@@ -223,7 +229,12 @@ impl Account {
         rng: &mut impl CryptoRng,
     ) -> Result<Session, SessionCreationError> {
         let random = rng_bytes::<64>(rng);
-        Session::new_outbound(&self.identity_key, their_identity_key, their_one_time_key, &random)
+        Session::new_outbound(
+            &self.identity_key,
+            their_identity_key,
+            their_one_time_key,
+            &random,
+        )
     }
 
     /// [`Account::create_outbound_session`] with the operating system's RNG.
@@ -233,13 +244,18 @@ impl Account {
         their_identity_key: &Curve25519PublicKey,
         their_one_time_key: &Curve25519PublicKey,
     ) -> Result<Session, SessionCreationError> {
-        let random = crate::random::os_bytes::<64>()
-            .map_err(|_| SessionCreationError::RandomUnavailable)?;
-        Session::new_outbound(&self.identity_key, their_identity_key, their_one_time_key, &random)
+        let random =
+            crate::random::os_bytes::<64>().map_err(|_| SessionCreationError::RandomUnavailable)?;
+        Session::new_outbound(
+            &self.identity_key,
+            their_identity_key,
+            their_one_time_key,
+            &random,
+        )
     }
 
     /// Creates a session from a pre-key message and decrypts that message
-    /// (spec/olm.md OLM-INBOUND-1 … OLM-INBOUND-3).
+    /// (spec/olm.md OLM-INBOUND-1, OLM-INBOUND-2, OLM-INBOUND-3).
     ///
     /// The one-time key is looked up among the one-time keys, then the current and the previous
     /// fallback key. It is removed only once the message has decrypted; on any error the

@@ -24,13 +24,23 @@ impl OneTimeKeys {
     /// spec/olm.md OLM-OTK-1, OLM-OTK-4: a new key goes in front; beyond the limit the oldest
     /// is dropped silently.
     pub(crate) fn insert(&mut self, id: KeyId, key: Curve25519SecretKey) {
-        self.keys.insert(0, OneTimeKey { id, published: false, key });
+        self.keys.insert(
+            0,
+            OneTimeKey {
+                id,
+                published: false,
+                key,
+            },
+        );
         self.keys.truncate(MAX_ONE_TIME_KEYS);
     }
 
     /// spec/olm.md OLM-OTK-3: unpublished keys, newest first.
     pub(crate) fn unpublished(&self) -> impl Iterator<Item = (KeyId, Curve25519PublicKey)> + '_ {
-        self.keys.iter().filter(|k| !k.published).map(|k| (k.id, k.key.public_key()))
+        self.keys
+            .iter()
+            .filter(|k| !k.published)
+            .map(|k| (k.id, k.key.public_key()))
     }
 
     /// Marks every key published; returns how many were not yet.
@@ -49,7 +59,10 @@ impl OneTimeKeys {
 
     /// Removes the key with this public half; returns its id.
     pub(crate) fn remove(&mut self, public: &Curve25519PublicKey) -> Option<KeyId> {
-        let position = self.keys.iter().position(|k| k.key.public_key() == *public)?;
+        let position = self
+            .keys
+            .iter()
+            .position(|k| k.key.public_key() == *public)?;
         Some(self.keys.remove(position).id)
     }
 }

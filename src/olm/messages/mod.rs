@@ -42,7 +42,8 @@ pub enum OlmMessage {
 }
 
 impl OlmMessage {
-    /// Decodes a message from its Matrix type number and unpadded base64 body.
+    /// spec/olm.md OLM-MSG-3: decodes a message from its Matrix type number and unpadded base64
+    /// body.
     pub fn from_parts(message_type: usize, body: &str) -> Result<Self, MessageError> {
         let bytes = base64::decode(body).map_err(|_| MessageError::InvalidBase64)?;
         Self::from_type_and_bytes(message_type, bytes)
@@ -112,10 +113,6 @@ impl<'a> Reader<'a> {
         Self { bytes, pos: 0 }
     }
 
-    pub(crate) fn position(&self) -> usize {
-        self.pos
-    }
-
     pub(crate) fn remaining(&self) -> usize {
         self.bytes.len().saturating_sub(self.pos)
     }
@@ -144,7 +141,11 @@ impl<'a> Reader<'a> {
                 self.pos = self.pos.saturating_add(1);
                 Ok(())
             }
-            got => Err(MessageError::UnexpectedTag { offset, expected, got: got.copied() }),
+            got => Err(MessageError::UnexpectedTag {
+                offset,
+                expected,
+                got: got.copied(),
+            }),
         }
     }
 

@@ -45,7 +45,10 @@ impl NormalMessage {
             {
                 return Err(MessageError::UnsupportedVersion { got: v });
             }
-            return Err(MessageError::TooShort { min: MIN_LENGTH, got: bytes.len() });
+            return Err(MessageError::TooShort {
+                min: MIN_LENGTH,
+                got: bytes.len(),
+            });
         }
         let body_len = bytes.len().saturating_sub(MAC_LENGTH);
         let body = bytes.get(..body_len).unwrap_or_default();
@@ -57,12 +60,21 @@ impl NormalMessage {
         reader.tag(CIPHERTEXT_TAG)?;
         let ciphertext = reader.length_delimited()?;
         if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(BLOCK_SIZE) {
-            return Err(MessageError::InvalidCiphertextLength { got: ciphertext.len() });
+            return Err(MessageError::InvalidCiphertextLength {
+                got: ciphertext.len(),
+            });
         }
         if reader.remaining() != 0 {
-            return Err(MessageError::TrailingBytes { count: reader.remaining() });
+            return Err(MessageError::TrailingBytes {
+                count: reader.remaining(),
+            });
         }
-        Ok(Self { bytes, ratchet_key, chain_index, ciphertext })
+        Ok(Self {
+            bytes,
+            ratchet_key,
+            chain_index,
+            ciphertext,
+        })
     }
 
     /// Builds a message around a ciphertext; `mac` computes the MAC over the encoded body.
@@ -94,7 +106,12 @@ impl NormalMessage {
         let ciphertext = start..bytes.len();
         let tag = mac(&bytes);
         bytes.extend_from_slice(tag.get(..MAC_LENGTH).unwrap_or_default());
-        Self { bytes, ratchet_key: *ratchet_key, chain_index, ciphertext }
+        Self {
+            bytes,
+            ratchet_key: *ratchet_key,
+            chain_index,
+            ciphertext,
+        }
     }
 
     /// The sender's current ratchet key.
@@ -114,12 +131,16 @@ impl NormalMessage {
 
     /// The bytes the MAC covers: everything before the MAC, as received.
     pub(crate) fn authenticated_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.bytes.len().saturating_sub(MAC_LENGTH)).unwrap_or_default()
+        self.bytes
+            .get(..self.bytes.len().saturating_sub(MAC_LENGTH))
+            .unwrap_or_default()
     }
 
     /// The 8-byte truncated MAC.
     pub fn mac(&self) -> &[u8] {
-        self.bytes.get(self.bytes.len().saturating_sub(MAC_LENGTH)..).unwrap_or_default()
+        self.bytes
+            .get(self.bytes.len().saturating_sub(MAC_LENGTH)..)
+            .unwrap_or_default()
     }
 
     /// The raw bytes, as sent.
@@ -176,20 +197,29 @@ mod tests {
         let good = sample();
         let mut v = good.clone();
         v[0] = 2;
-        assert_eq!(NormalMessage::from_bytes(v), Err(MessageError::UnsupportedVersion { got: 2 }));
+        assert_eq!(
+            NormalMessage::from_bytes(v),
+            Err(MessageError::UnsupportedVersion { got: 2 })
+        );
         assert!(matches!(
             NormalMessage::from_bytes(good[..20].to_vec()),
             Err(MessageError::TooShort { .. })
         ));
         let mut v = good.clone();
         v[1] = 0x12;
-        assert!(matches!(NormalMessage::from_bytes(v), Err(MessageError::UnexpectedTag { .. })));
+        assert!(matches!(
+            NormalMessage::from_bytes(v),
+            Err(MessageError::UnexpectedTag { .. })
+        ));
         let mut v = good.clone();
         v[2] = 31;
         assert!(NormalMessage::from_bytes(v).is_err());
         let mut v = good.clone();
         v.push(0); // one byte too many: the "MAC" shifts and a byte trails the ciphertext
-        assert!(matches!(NormalMessage::from_bytes(v), Err(MessageError::TrailingBytes { .. })));
+        assert!(matches!(
+            NormalMessage::from_bytes(v),
+            Err(MessageError::TrailingBytes { .. })
+        ));
         // Ciphertext of 31 bytes (length byte changed, one byte dropped).
         let mut v = good.clone();
         v[1 + 34 + 3 + 1] = 31;
@@ -201,6 +231,9 @@ mod tests {
         // Over-long varint for the index: 0xc8 0x81 0x00.
         let mut v = good.clone();
         v.splice(36..38, [0xc8, 0x81, 0x00]);
-        assert!(matches!(NormalMessage::from_bytes(v), Err(MessageError::InvalidVarint { .. })));
+        assert!(matches!(
+            NormalMessage::from_bytes(v),
+            Err(MessageError::InvalidVarint { .. })
+        ));
     }
 }

@@ -37,11 +37,19 @@ impl PreKeyMessage {
         reader.tag(MESSAGE_TAG)?;
         let inner = reader.length_delimited()?;
         if reader.remaining() != 0 {
-            return Err(MessageError::TrailingBytes { count: reader.remaining() });
+            return Err(MessageError::TrailingBytes {
+                count: reader.remaining(),
+            });
         }
         let inner_bytes = bytes.get(inner).unwrap_or_default().to_vec();
         let message = NormalMessage::from_bytes(inner_bytes)?;
-        Ok(Self { bytes, one_time_key, base_key, identity_key, message })
+        Ok(Self {
+            bytes,
+            one_time_key,
+            base_key,
+            identity_key,
+            message,
+        })
     }
 
     /// Wraps `message` with the handshake keys.
@@ -52,8 +60,9 @@ impl PreKeyMessage {
         message: NormalMessage,
     ) -> Self {
         let inner = message.as_bytes();
-        let mut bytes =
-            Vec::with_capacity(1 + 3 * 34 + 1 + varint::encoded_len(inner.len() as u64) + inner.len());
+        let mut bytes = Vec::with_capacity(
+            1 + 3 * 34 + 1 + varint::encoded_len(inner.len() as u64) + inner.len(),
+        );
         bytes.push(VERSION);
         write_bytes_field(&mut bytes, ONE_TIME_KEY_TAG, one_time_key.as_bytes());
         write_bytes_field(&mut bytes, BASE_KEY_TAG, base_key.as_bytes());
@@ -150,10 +159,15 @@ mod tests {
     #[test]
     fn strict_outer_decoding() {
         let k = |b| Curve25519PublicKey::from_bytes([b; 32]);
-        let good = PreKeyMessage::encode(&k(1), &k(2), &k(3), inner()).as_bytes().to_vec();
+        let good = PreKeyMessage::encode(&k(1), &k(2), &k(3), inner())
+            .as_bytes()
+            .to_vec();
         let mut v = good.clone();
         v[0] = 4; // libolm ignores the outer version; protee does not
-        assert_eq!(PreKeyMessage::from_bytes(v), Err(MessageError::UnsupportedVersion { got: 4 }));
+        assert_eq!(
+            PreKeyMessage::from_bytes(v),
+            Err(MessageError::UnsupportedVersion { got: 4 })
+        );
         // Missing identity key: drop the 1A field.
         let mut v = good.clone();
         v.drain(69..103);

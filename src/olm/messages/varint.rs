@@ -64,6 +64,9 @@ mod tests {
         assert_eq!(decode_u32(&[0x80, 0x00]), None); // over-long zero
         assert_eq!(decode_u32(&[0xff, 0xff, 0xff, 0xff, 0x1f]), None); // 2^35 - 1 > u32
         assert_eq!(decode_u32(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), None); // 6 bytes
-        assert_eq!(decode_u32(&[0xff, 0xff, 0xff, 0xff, 0x0f]), Some((u32::MAX, 5)));
+        assert_eq!(
+            decode_u32(&[0xff, 0xff, 0xff, 0xff, 0x0f]),
+            Some((u32::MAX, 5))
+        );
     }
 }

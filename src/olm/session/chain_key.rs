@@ -25,20 +25,28 @@ impl ChainKey {
         self.index
     }
 
+    #[cfg(test)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.key
     }
 
     /// spec/olm.md OLM-MSGKEY-1: `M[i,j] = HMAC-SHA256(C[i,j], 0x01)`.
     pub(crate) fn message_key(&self) -> MessageKey {
-        MessageKey { key: hmac_sha256(&self.key, &[0x01]), index: self.index }
+        MessageKey {
+            key: hmac_sha256(&self.key, &[0x01]),
+            index: self.index,
+        }
     }
 
     /// spec/olm.md OLM-CHAIN-1: `C[i,j+1] = HMAC-SHA256(C[i,j], 0x02)`.
     ///
-    /// Fails only when the index would pass `u32::MAX`; the key is then left unchanged.
+    /// Fails only when the index would pass `u32::MAX` (spec/olm.md OLM-LIMIT-2); the key is
+    /// then left unchanged.
     pub(crate) fn advance(&mut self) -> Result<(), DecryptionError> {
-        let next = self.index.checked_add(1).ok_or(DecryptionError::ChainIndexOverflow)?;
+        let next = self
+            .index
+            .checked_add(1)
+            .ok_or(DecryptionError::ChainIndexOverflow)?;
         self.key = hmac_sha256(&self.key, &[0x02]);
         self.index = next;
         Ok(())
@@ -46,7 +54,8 @@ impl ChainKey {
 }
 
 impl ChainKey {
-    /// spec/olm.md OLM-CHAIN-1 for the sending side, where the index wraps like libolm's.
+    /// spec/olm.md OLM-CHAIN-1 for the sending side, where the index wraps like libolm's
+    /// (spec/olm.md OLM-LIMIT-2).
     pub(crate) fn advance_wrapping(&mut self) {
         self.key = hmac_sha256(&self.key, &[0x02]);
         self.index = self.index.wrapping_add(1);
@@ -61,14 +70,11 @@ pub(crate) struct MessageKey {
 }
 
 impl MessageKey {
-    pub(crate) fn new(key: [u8; 32], index: u32) -> Self {
-        Self { key, index }
-    }
-
     pub(crate) fn index(&self) -> u32 {
         self.index
     }
 
+    #[cfg(test)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.key
     }

@@ -67,7 +67,11 @@ pub(crate) fn session_id(
     base_key: &Curve25519PublicKey,
     one_time_key: &Curve25519PublicKey,
 ) -> String {
-    base64::encode(&sha256(&[identity_key.as_bytes(), base_key.as_bytes(), one_time_key.as_bytes()]))
+    base64::encode(&sha256(&[
+        identity_key.as_bytes(),
+        base_key.as_bytes(),
+        one_time_key.as_bytes(),
+    ]))
 }
 
 /// spec/olm.md OLM-ROOT-1: `R_0 || C_0,0 = HKDF(0^32, S, "OLM_ROOT", 64)` over the 96-byte 3DH
@@ -77,8 +81,9 @@ fn derive_initial_keys(
 ) -> Result<(RootKey, ChainKey), SessionCreationError> {
     let mut secret = Zeroizing::new([0u8; 96]);
     for ((ours, theirs), out) in blocks.into_iter().zip(secret.chunks_exact_mut(32)) {
-        let shared =
-            ours.diffie_hellman(theirs).map_err(|_| SessionCreationError::NonContributoryKey)?;
+        let shared = ours
+            .diffie_hellman(theirs)
+            .map_err(|_| SessionCreationError::NonContributoryKey)?;
         out.copy_from_slice(shared.as_bytes());
     }
     let mut okm = Zeroizing::new([0u8; 64]);
@@ -116,7 +121,10 @@ impl Session {
             },
             received_message: false,
             root_key,
-            sending: SendingState::Chain(SenderChain { ratchet_key, chain_key }),
+            sending: SendingState::Chain(SenderChain {
+                ratchet_key,
+                chain_key,
+            }),
             receiver_chains: Vec::new(),
             skipped_keys: Vec::new(),
         })
@@ -151,14 +159,21 @@ impl Session {
             received_message: false,
             root_key,
             sending: SendingState::NeedsRatchet(remote),
-            receiver_chains: alloc::vec![ReceiverChain { ratchet_key: remote, chain_key }],
+            receiver_chains: alloc::vec![ReceiverChain {
+                ratchet_key: remote,
+                chain_key
+            }],
             skipped_keys: Vec::new(),
         })
     }
 
     /// spec/olm.md OLM-SESSIONID-1: the session id (43 characters), equal on both sides.
     pub fn session_id(&self) -> String {
-        session_id(&self.keys.identity_key, &self.keys.base_key, &self.keys.one_time_key)
+        session_id(
+            &self.keys.identity_key,
+            &self.keys.base_key,
+            &self.keys.one_time_key,
+        )
     }
 
     /// The three public keys of the handshake.
@@ -173,7 +188,11 @@ impl Session {
 
     /// spec/olm.md OLM-SEND-1: pre-key until a message has been received, normal after.
     pub fn next_message_type(&self) -> MessageType {
-        if self.received_message { MessageType::Normal } else { MessageType::PreKey }
+        if self.received_message {
+            MessageType::Normal
+        } else {
+            MessageType::PreKey
+        }
     }
 
     /// spec/olm.md OLM-SEND-2: the random bytes the next `encrypt` will draw (0 or 32).
@@ -214,7 +233,10 @@ impl Session {
                 // spec/olm.md OLM-SEND-2 / OLM-RATCHET-1: a new ratchet key T_i.
                 let ours = RatchetKey::new(Curve25519SecretKey::from_bytes(*random()));
                 let (root_key, chain_key) = self.root_key.advance_accepted(&ours, theirs);
-                let mut chain = SenderChain { ratchet_key: ours, chain_key };
+                let mut chain = SenderChain {
+                    ratchet_key: ours,
+                    chain_key,
+                };
                 let message = encrypt_on_chain(&mut chain, plaintext);
                 self.root_key = root_key;
                 self.sending = SendingState::Chain(chain);
@@ -233,7 +255,8 @@ impl Session {
         }
     }
 
-    /// Decrypts a message (spec/olm.md OLM-RECV-1 … OLM-RECV-5).
+    /// Decrypts a message (spec/olm.md OLM-RECV-1 … OLM-RECV-5). A pre-key message is decrypted
+    /// through its inner message; its outer keys are not compared (spec/olm.md OLM-RECV-7).
     ///
     /// Transactional: every step works on copies and the session changes only once the MAC
     /// and the padding have been checked. On any error the session is exactly as before.
@@ -242,7 +265,10 @@ impl Session {
         let theirs = RemoteRatchetKey(message.ratchet_key());
         let index = message.chain_index();
         // spec/olm.md OLM-RECV-1
-        let chain_position = self.receiver_chains.iter().position(|c| c.ratchet_key == theirs);
+        let chain_position = self
+            .receiver_chains
+            .iter()
+            .position(|c| c.ratchet_key == theirs);
         let plaintext = match chain_position.and_then(|p| self.receiver_chains.get_mut(p)) {
             Some(chain) if index < chain.chain_key.index() => {
                 // spec/olm.md OLM-RECV-3
@@ -263,7 +289,10 @@ impl Session {
                 // spec/olm.md OLM-RECV-4
                 let gap = index.saturating_sub(chain.chain_key.index());
                 if gap > MAX_MESSAGE_GAP {
-                    return Err(DecryptionError::TooBigMessageGap { gap, max: MAX_MESSAGE_GAP });
+                    return Err(DecryptionError::TooBigMessageGap {
+                        gap,
+                        max: MAX_MESSAGE_GAP,
+                    });
                 }
                 let mut chain_key = chain.chain_key.clone();
                 let skipped = advance_to(&mut chain_key, index, theirs)?;
@@ -292,7 +321,13 @@ impl Session {
                 let message_key = take_message_key(&mut chain_key)?;
                 let plaintext = decrypt_with_key(&message_key, message)?;
                 // spec/olm.md OLM-RECV-5: commit.
-                self.receiver_chains.insert(0, ReceiverChain { ratchet_key: theirs, chain_key });
+                self.receiver_chains.insert(
+                    0,
+                    ReceiverChain {
+                        ratchet_key: theirs,
+                        chain_key,
+                    },
+                );
                 self.receiver_chains.truncate(MAX_RECEIVER_CHAINS);
                 self.root_key = root_key;
                 self.sending = SendingState::NeedsRatchet(theirs);
@@ -352,7 +387,8 @@ fn decrypt_with_key(key: &MessageKey, message: &NormalMessage) -> Result<Vec<u8>
     if !keys.verify_mac(message.authenticated_bytes(), message.mac()) {
         return Err(DecryptionError::InvalidMac);
     }
-    keys.decrypt(message.ciphertext()).map_err(|_| DecryptionError::InvalidPadding)
+    keys.decrypt(message.ciphertext())
+        .map_err(|_| DecryptionError::InvalidPadding)
 }
 
 /// Advances `chain_key` to `index`, returning the message keys skipped on the way, oldest
