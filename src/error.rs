@@ -288,3 +288,98 @@ impl fmt::Display for RandomError {
 }
 
 impl core::error::Error for RandomError {}
+
+/// A Megolm session key or exported session key was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionKeyError {
+    /// Not valid unpadded base64.
+    InvalidBase64,
+    /// The base64 text has the wrong length (306 characters for a session key, 220 for an
+    /// exported key).
+    InvalidLength {
+        /// Characters expected.
+        expected: usize,
+        /// Characters given.
+        got: usize,
+    },
+    /// The version byte is wrong (2 for a session key, 1 for an exported key).
+    UnsupportedVersion {
+        /// The version expected.
+        expected: u8,
+        /// The version found.
+        got: Option<u8>,
+    },
+    /// The embedded Ed25519 key is not a canonical curve point.
+    InvalidEd25519Key,
+    /// The session key's signature does not verify (strict Ed25519).
+    InvalidSignature,
+}
+
+impl fmt::Display for SessionKeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidBase64 => f.write_str("session key is not valid unpadded base64"),
+            Self::InvalidLength { expected, got } => {
+                write!(
+                    f,
+                    "session key length: expected {expected} characters, got {got}"
+                )
+            }
+            Self::UnsupportedVersion {
+                expected,
+                got: Some(g),
+            } => {
+                write!(f, "session key version {g}, expected {expected}")
+            }
+            Self::UnsupportedVersion {
+                expected,
+                got: None,
+            } => {
+                write!(f, "empty session key, expected version {expected}")
+            }
+            Self::InvalidEd25519Key => f.write_str("session key holds an invalid Ed25519 key"),
+            Self::InvalidSignature => f.write_str("session key signature does not verify"),
+        }
+    }
+}
+
+impl core::error::Error for SessionKeyError {}
+
+/// A Megolm message could not be decrypted. The session is unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MegolmDecryptionError {
+    /// The message is not signed by the session's Ed25519 key (strict verification).
+    InvalidSignature,
+    /// The index is before the first known index (outside libolm's 2^31 window).
+    UnknownMessageIndex {
+        /// The message's index.
+        index: u32,
+        /// The session's first known index.
+        first_known_index: u32,
+    },
+    /// The MAC does not match.
+    InvalidMac,
+    /// The MAC matched but the PKCS#7 padding is malformed.
+    InvalidPadding,
+}
+
+impl fmt::Display for MegolmDecryptionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidSignature => f.write_str("the message signature does not verify"),
+            Self::UnknownMessageIndex {
+                index,
+                first_known_index,
+            } => write!(
+                f,
+                "message index {index} is not known (first known index {first_known_index})"
+            ),
+            Self::InvalidMac => f.write_str("the message MAC does not verify"),
+            Self::InvalidPadding => f.write_str("the decrypted message has invalid padding"),
+        }
+    }
+}
+
+impl core::error::Error for MegolmDecryptionError {}

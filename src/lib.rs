@@ -28,6 +28,7 @@ extern crate std;
 mod crypto;
 pub mod error;
 pub mod limits;
+pub mod megolm;
 pub mod olm;
 mod random;
 pub mod types;
@@ -35,6 +36,7 @@ pub mod utility;
 
 pub use crypto::{Curve25519SecretKey, Ed25519SecretKey};
 pub use error::{
-    DecodeError, DecryptionError, MessageError, RandomError, SessionCreationError, SignatureError,
+    DecodeError, DecryptionError, MegolmDecryptionError, MessageError, RandomError,
+    SessionCreationError, SessionKeyError, SignatureError,
 };
 pub use types::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, KeyId};
