@@ -13,7 +13,11 @@ pub struct ReplayRng {
 
 impl ReplayRng {
     pub fn new(bytes: Vec<u8>) -> Self {
-        Self { bytes, position: 0, overdrawn: false }
+        Self {
+            bytes,
+            position: 0,
+            overdrawn: false,
+        }
     }
 
     /// Bytes handed out so far.
