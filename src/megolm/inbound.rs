@@ -56,7 +56,7 @@ impl core::fmt::Debug for DecryptedMessage {
     }
 }
 
-/// An inbound Megolm session.
+/// spec/megolm.md MEGOLM-IN-1: an inbound Megolm session.
 #[derive(Clone)]
 pub struct InboundGroupSession {
     /// The earliest ratchet known; never moves except through [`Self::advance_to`].

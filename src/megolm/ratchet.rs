@@ -11,7 +11,7 @@ const MEGOLM_KEYS_INFO: &[u8] = b"MEGOLM_KEYS";
 /// Size of the ratchet value in bytes.
 pub(crate) const RATCHET_LENGTH: usize = 128;
 
-/// A Megolm ratchet state.
+/// A Megolm ratchet state. Secret: zeroized on drop, never printed (spec/megolm.md MEGOLM-ZERO-1).
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct MegolmRatchet {
     parts: [[u8; 32]; 4],
