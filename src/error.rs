@@ -9,11 +9,12 @@ pub enum DecodeError {
     /// Not unpadded standard base64: a character outside `A–Z a–z 0–9 + /`, padding `=`,
     /// non-zero trailing bits, or a length of 1 mod 4.
     InvalidBase64,
-    /// The base64 text has the wrong length for this kind of value.
+    /// The input has the wrong length for this kind of value: in characters for base64 text,
+    /// in bytes for raw slices (`from_slice`).
     InvalidLength {
-        /// Characters expected.
+        /// Length expected.
         expected: usize,
-        /// Characters given.
+        /// Length given.
         got: usize,
     },
     /// The 32 bytes are not the canonical encoding of an Ed25519 curve point.
@@ -25,10 +26,7 @@ impl fmt::Display for DecodeError {
         match self {
             Self::InvalidBase64 => f.write_str("invalid unpadded base64"),
             Self::InvalidLength { expected, got } => {
-                write!(
-                    f,
-                    "wrong base64 length: expected {expected} characters, got {got}"
-                )
+                write!(f, "wrong length: expected {expected}, got {got}")
             }
             Self::InvalidEd25519Key => f.write_str("not a canonical Ed25519 public key"),
         }
@@ -99,6 +97,13 @@ pub enum MessageError {
         /// Its length.
         got: usize,
     },
+    /// A key field is not the canonical encoding of a Curve25519 key (bit 255 set, or
+    /// u ≥ 2^255 − 19). X25519 would treat it as another key, letting anyone alter the
+    /// unauthenticated keys of a pre-key message without breaking it.
+    NonCanonicalKey {
+        /// The field's tag.
+        tag: u8,
+    },
     /// The ciphertext is empty or not a multiple of 16 bytes.
     InvalidCiphertextLength {
         /// Its length.
@@ -156,6 +161,9 @@ impl fmt::Display for MessageError {
             }
             Self::InvalidKeyLength { tag, got } => {
                 write!(f, "key field 0x{tag:02x}: expected 32 bytes, got {got}")
+            }
+            Self::NonCanonicalKey { tag } => {
+                write!(f, "key field 0x{tag:02x} is not a canonical Curve25519 key")
             }
             Self::InvalidCiphertextLength { got } => {
                 write!(

@@ -28,6 +28,24 @@ impl Curve25519PublicKey {
         self.0
     }
 
+    /// spec/olm.md OLM-MSG-2: whether the key is the canonical encoding of its u-coordinate
+    /// (bit 255 clear and u < 2^255 − 19). X25519 ignores bit 255 and reduces u mod p, so a
+    /// non-canonical key acts like another key with different bytes; honest implementations
+    /// (libolm, vodozemac) only produce canonical keys.
+    pub fn is_canonical(&self) -> bool {
+        let Some((&last, rest)) = self.0.split_last() else {
+            return false;
+        };
+        if last & 0x80 != 0 {
+            return false;
+        }
+        // u >= p only if u = 2^255 - 19 + k for k in 0..19: bytes ff..ff 7f with byte 0 >= 0xed.
+        let Some((&first, middle)) = rest.split_first() else {
+            return false;
+        };
+        !(last == 0x7f && middle.iter().all(|&b| b == 0xff) && first >= 0xed)
+    }
+
     /// spec/olm.md OLM-DH-1: whether this key is one of the points whose X25519 product with
     /// *every* clamped scalar is zero (the points of order 1, 2, 4 or 8 on the curve and its
     /// twist, and their non-canonical encodings). X25519 ignores bit 255, so it is masked.

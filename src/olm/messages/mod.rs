@@ -179,7 +179,11 @@ impl<'a> Reader<'a> {
             .get(range)
             .and_then(|b| b.try_into().ok())
             .ok_or(MessageError::InvalidKeyLength { tag, got })?;
-        Ok(Curve25519PublicKey::from_bytes(bytes))
+        let key = Curve25519PublicKey::from_bytes(bytes);
+        if !key.is_canonical() {
+            return Err(MessageError::NonCanonicalKey { tag });
+        }
+        Ok(key)
     }
 }
 
