@@ -391,3 +391,105 @@ impl fmt::Display for MegolmDecryptionError {
 }
 
 impl core::error::Error for MegolmDecryptionError {}
+
+/// A SAS verification step was refused (spec/sas-pk.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SasError {
+    /// The other device's public key is not 43 characters of unpadded base64.
+    InvalidPublicKey(DecodeError),
+    /// The other device's public key is of small order: the shared secret would be all zero.
+    NonContributoryKey,
+    /// More SAS bytes were asked for than HKDF-SHA-256 can derive.
+    InvalidByteCount {
+        /// Bytes asked for.
+        requested: usize,
+        /// The most that can be derived (255 × 32).
+        max: usize,
+    },
+    /// The MAC is not 43 characters (of strict unpadded base64, for `hkdf-hmac-sha256.v2`).
+    InvalidMacEncoding(DecodeError),
+    /// The MAC does not match: another input, another info string, or another shared secret.
+    InvalidMac,
+}
+
+impl fmt::Display for SasError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidPublicKey(e) => write!(f, "invalid SAS public key: {e}"),
+            Self::NonContributoryKey => f.write_str("the SAS public key is of small order"),
+            Self::InvalidByteCount { requested, max } => {
+                write!(
+                    f,
+                    "{requested} SAS bytes requested, at most {max} can be derived"
+                )
+            }
+            Self::InvalidMacEncoding(e) => write!(f, "invalid SAS MAC: {e}"),
+            Self::InvalidMac => f.write_str("the SAS MAC does not verify"),
+        }
+    }
+}
+
+impl core::error::Error for SasError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::InvalidPublicKey(e) | Self::InvalidMacEncoding(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A PK (`m.megolm_backup.v1.curve25519-aes-sha2`) message or key was refused
+/// (spec/sas-pk.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PkError {
+    /// The ciphertext is not valid unpadded base64.
+    InvalidCiphertextEncoding(DecodeError),
+    /// The MAC is not 11 characters of unpadded base64 (8 bytes).
+    InvalidMacEncoding(DecodeError),
+    /// The ephemeral key is not 43 characters of unpadded base64.
+    InvalidEphemeralKeyEncoding(DecodeError),
+    /// The ciphertext is empty or not a multiple of 16 bytes.
+    InvalidCiphertextLength {
+        /// Its length in bytes.
+        got: usize,
+    },
+    /// A key (the recipient's, or the message's ephemeral key) is of small order: the shared
+    /// secret would be all zero.
+    NonContributoryKey,
+    /// The MAC does not match: the message was made for another key.
+    InvalidMac,
+    /// The MAC matched but the PKCS#7 padding is malformed.
+    InvalidPadding,
+}
+
+impl fmt::Display for PkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidCiphertextEncoding(e) => write!(f, "invalid PK ciphertext: {e}"),
+            Self::InvalidMacEncoding(e) => write!(f, "invalid PK MAC: {e}"),
+            Self::InvalidEphemeralKeyEncoding(e) => write!(f, "invalid PK ephemeral key: {e}"),
+            Self::InvalidCiphertextLength { got } => {
+                write!(
+                    f,
+                    "PK ciphertext of {got} bytes is not a non-zero multiple of 16"
+                )
+            }
+            Self::NonContributoryKey => f.write_str("the PK key is of small order"),
+            Self::InvalidMac => f.write_str("the PK MAC does not verify"),
+            Self::InvalidPadding => f.write_str("the decrypted PK message has invalid padding"),
+        }
+    }
+}
+
+impl core::error::Error for PkError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::InvalidCiphertextEncoding(e)
+            | Self::InvalidMacEncoding(e)
+            | Self::InvalidEphemeralKeyEncoding(e) => Some(e),
+            _ => None,
+        }
+    }
+}

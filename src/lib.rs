@@ -30,7 +30,9 @@ pub mod error;
 pub mod limits;
 pub mod megolm;
 pub mod olm;
+pub mod pk;
 mod random;
+pub mod sas;
 pub mod types;
 pub mod utility;
 
@@ -39,4 +41,5 @@ pub use error::{
     DecodeError, DecryptionError, MegolmDecryptionError, MessageError, RandomError,
     SessionCreationError, SessionKeyError, SignatureError,
 };
+pub use error::{PkError, SasError};
 pub use types::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, KeyId};

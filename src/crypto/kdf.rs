@@ -29,8 +29,8 @@ pub(crate) fn hmac_sha256_parts(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
 /// HKDF-SHA-256 (RFC 5869) with a 32-byte salt (Olm's "null" salt is 32 zero bytes),
 /// filling `out` completely.
 ///
-/// `out.len()` must be at most 255 × 32 bytes; every caller in protee uses a fixed length of
-/// at most 256 bytes, so expansion cannot fail.
+/// `out.len()` must be at most 255 × 32 = 8160 bytes: Olm and Megolm use fixed lengths of at
+/// most 80, SAS checks its requested length first, so expansion cannot fail.
 pub(crate) fn hkdf_sha256(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) {
     let hk = Hkdf::<Sha256>::new(Some(salt), ikm);
     if hk.expand(info, out).is_err() {

@@ -2,7 +2,7 @@
 
 use subtle::ConstantTimeEq;
 use x25519_dalek::{PublicKey, StaticSecret};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// A Curve25519 public key (32 bytes, the Montgomery u-coordinate).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -125,6 +125,11 @@ impl Curve25519SecretKey {
         bytes.zeroize();
         let public = Curve25519PublicKey(PublicKey::from(&secret).to_bytes());
         Self { secret, public }
+    }
+
+    /// The 32 secret bytes as stored (unclamped), for key export and pickles; zeroized on drop.
+    pub(crate) fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.secret.to_bytes())
     }
 
     /// The matching public key (computed once, at creation).
