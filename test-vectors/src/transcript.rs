@@ -7,6 +7,7 @@
 //! transcript carries the random bytes protee used for it, and libolm must reach the same keys
 //! and ciphertexts byte for byte.
 
+mod megolm;
 mod olm;
 mod utility;
 
@@ -31,7 +32,7 @@ type Section = fn(&mut Draws) -> Result<Vec<Value>>;
 const SECTIONS: &[(&str, Option<Section>)] = &[
     ("olm", Some(olm::checks)),
     ("utility", Some(utility::checks)),
-    ("megolm", None),
+    ("megolm", Some(megolm::checks)),
     ("sas", None),
     ("pk", None),
     ("pickle", None),
