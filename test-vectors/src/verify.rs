@@ -7,6 +7,7 @@
 //! check failed, 2 if the file could not be read.
 
 mod format;
+mod megolm;
 mod olm;
 mod unimplemented;
 mod utility;
@@ -185,7 +186,7 @@ pub fn run(args: &[String]) -> ExitCode {
         let mut checker = report.section(section);
         match section {
             Section::Olm => olm::check(&vectors.olm, &mut checker),
-            Section::Megolm => unimplemented::megolm(&vectors.megolm, &mut checker),
+            Section::Megolm => megolm::check(&vectors.megolm, &mut checker),
             Section::Pickle => unimplemented::pickles(&raw, &mut checker),
             Section::Sas => unimplemented::sas(&vectors.sas, &mut checker),
             Section::Pk => unimplemented::pk(&vectors.pk, &mut checker),

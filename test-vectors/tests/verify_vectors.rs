@@ -1,5 +1,6 @@
 //! Runs `protee-vectors verify` over every committed libolm vector file, and shows that the
-//! checker can fail: a vector file with one ciphertext character changed must not pass.
+//! checker can fail: a vector file with one ciphertext character changed (Olm or Megolm), or
+//! with the export window attempts reordered, must not pass.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -40,8 +41,14 @@ fn count(stdout: &str, prefix: &str) -> usize {
 
 #[test]
 fn every_committed_vector_file_verifies() {
-    for file in vector_files() {
-        let (output, stdout) = verify(&file, &[]);
+    // The megolm section encrypts 2^16 messages per file (slow in a debug build): run the
+    // files at the same time.
+    let runs: Vec<_> = vector_files()
+        .into_iter()
+        .map(|file| std::thread::spawn(move || (verify(&file, &[]), file)))
+        .collect();
+    for run in runs {
+        let ((output, stdout), file) = run.join().expect("verify thread");
         let name = file.display();
         assert!(
             output.status.success(),
@@ -60,6 +67,34 @@ fn every_committed_vector_file_verifies() {
         let utility = count(&stdout, "PASS utility ");
         assert!(olm > 50, "{name}: only {olm} olm checks passed");
         assert!(utility >= 6, "{name}: only {utility} utility checks passed");
+        let megolm = count(&stdout, "PASS megolm ");
+        assert!(megolm > 250, "{name}: only {megolm} megolm checks passed");
+        // The only megolm SKIPs: the outbound side of the messages libolm made from an edited
+        // pickle at 2^24-2 and on.
+        let megolm_skips: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.starts_with("SKIP megolm "))
+            .collect();
+        assert!(
+            megolm_skips.len() <= 4
+                && megolm_skips
+                    .iter()
+                    .all(|l| l.starts_with("SKIP megolm high_index_messages[")
+                        && l.contains("].ciphertext ")),
+            "{name}: unexpected megolm SKIPs: {megolm_skips:#?}"
+        );
+        for line in [
+            "PASS megolm outbound.session_key_final",
+            "PASS megolm messages[14].ciphertext",
+            "PASS megolm high_index_messages[3].ciphertext",
+            "PASS megolm high_index_messages[7].decrypt.plaintext",
+            "PASS megolm inbound_from_session_key.exports[12]",
+            "PASS megolm export_index_window.attempts[4]",
+            "PASS megolm inbound_from_session_key_index_6.decrypt_errors[5]",
+            "PASS megolm imported_at_index_3.is_verified_after_decrypt",
+        ] {
+            assert!(stdout.lines().any(|l| l == line), "{name}: no {line:?}");
+        }
         // Pickles are not implemented yet: every one is a SKIP, none is checked under olm.
         assert!(
             count(&stdout, "SKIP pickle ") > 50,
@@ -146,4 +181,78 @@ fn a_file_of_another_format_is_refused() {
         stderr.contains("other.json"),
         "the error does not name the file: {stderr}"
     );
+}
+
+/// One character in the middle of `text` changed.
+fn flip_middle(text: &str) -> String {
+    let middle = text.len() / 2;
+    let flipped = if &text[middle..=middle] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    format!("{}{flipped}{}", &text[..middle], &text[middle + 1..])
+}
+
+#[test]
+fn tampered_megolm_vectors_fail() {
+    let original = &vector_files()[0];
+    let text = std::fs::read_to_string(original).expect("read vector file");
+    let mut vectors: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let megolm = &mut vectors["megolm"];
+
+    // An outbound ciphertext (index 256), an export, the order of the window attempts (the
+    // window depends on it), and the verification flag of the imported session.
+    let message = &mut megolm["messages"][7];
+    assert_eq!(message["index"], 256);
+    let ciphertext = message["ciphertext"].as_str().expect("ciphertext");
+    message["ciphertext"] = flip_middle(ciphertext).into();
+    let export = &mut megolm["inbound_from_session_key"]["exports"][9];
+    let key = export["exported_key"].as_str().expect("exported key");
+    export["exported_key"] = flip_middle(key).into();
+    let attempts = megolm["export_index_window"]["attempts"]
+        .as_array_mut()
+        .expect("attempts");
+    assert!(attempts[1]["error"].is_string() && attempts[2]["error"].is_null());
+    attempts.swap(1, 2);
+    megolm["imported_at_index_3"]["is_verified_before_decrypt"] = true.into();
+
+    let dir = std::env::temp_dir().join(format!(
+        "protee-verify-megolm-tamper-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("tampered.json");
+    std::fs::write(&file, serde_json::to_string(&vectors).expect("serialize")).expect("write");
+    let (output, stdout) = verify(&file, &["--only", "megolm"]);
+    std::fs::remove_dir_all(&dir).expect("clean up");
+
+    assert!(
+        !output.status.success(),
+        "a tampered file verified:\n{stdout}"
+    );
+    let failed: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("FAIL megolm "))
+        .collect();
+    let expected = [
+        "messages[7].ciphertext",
+        "messages[7].decrypt.plaintext",
+        "inbound_from_session_key.exports[9]",
+        // Now recorded as failing right after the export at 2^31-1, where libolm's window
+        // (moved by that export) accepts it.
+        "export_index_window.attempts[2]",
+        "imported_at_index_3.is_verified_before_decrypt",
+    ];
+    for name in expected {
+        assert!(failed.contains(&name), "no FAIL line for {name}:\n{stdout}");
+    }
+    // Besides those, only other fields of the changed message (which depend on where the
+    // character sits) may fail.
+    for name in failed {
+        assert!(
+            expected.contains(&name) || name.starts_with("messages[7]."),
+            "unexpected FAIL line for {name}:\n{stdout}"
+        );
+    }
 }

@@ -347,11 +347,9 @@ pub struct VerifyCase {
 }
 
 // ---------------------------------------------------------------------------------------------
-// megolm, sas, pk: not implemented in protee yet. Parsed now so that a format change is caught;
-// only the shape is used (to name one SKIP line per item), so no field is read.
+// megolm
 // ---------------------------------------------------------------------------------------------
 
-#[allow(dead_code)] // read once megolm is implemented
 #[derive(Deserialize)]
 pub struct Megolm {
     pub outbound: MegolmOutbound,
@@ -363,27 +361,45 @@ pub struct Megolm {
     pub imported_at_index_3: MegolmImported,
 }
 
-#[allow(dead_code)] // read once megolm is implemented
+/// `olm_init_outbound_group_session`, then the session driven through every index up to
+/// `message_index_final`: each index encrypts a recorded message's plaintext, or else
+/// `filler_plaintext`.
 #[derive(Deserialize)]
 pub struct MegolmOutbound {
     pub init_random: Random,
+    /// The first 128 random bytes: the ratchet R0..R3 at counter 0.
+    pub ratchet_initial_hex: Hex,
+    /// What libolm stores as the Ed25519 private key: SHA-512(seed), clamped.
+    pub signing_key_expanded_private_hex: Hex,
     pub session_id: String,
     pub message_index_after_init: u32,
     pub session_key_index_0: String,
     pub session_key_index_6: String,
+    pub filler_plaintext: Bytes,
     pub message_index_final: u32,
     pub session_key_final: String,
 }
 
-#[allow(dead_code)] // read once megolm is implemented
 #[derive(Deserialize)]
 pub struct MegolmMessage {
     pub index: u32,
     pub plaintext: Bytes,
     pub ciphertext: String,
+    pub decoded: DecodedMegolm,
 }
 
-#[allow(dead_code)] // read once megolm is implemented
+/// The wire fields of a recorded Megolm message, as the generator's own decoder read them.
+#[derive(Deserialize)]
+pub struct DecodedMegolm {
+    pub version: u8,
+    pub message_index: u32,
+    pub ciphertext_hex: Hex,
+    pub mac_hex: Hex,
+    pub signature: String,
+}
+
+/// `olm_init_inbound_group_session` from `session_key_index_0`; every message is decrypted
+/// (in file order), then `exports` are made in order.
 #[derive(Deserialize)]
 pub struct MegolmInbound {
     pub session_id: String,
@@ -393,19 +409,19 @@ pub struct MegolmInbound {
     pub exports: Vec<MegolmExport>,
 }
 
-#[allow(dead_code)] // read once megolm is implemented
 #[derive(Deserialize)]
 pub struct MegolmExport {
     pub index: u64,
     pub exported_key: String,
 }
 
+/// Exports attempted in order on a fresh inbound session from `session_key_index_0`.
 #[derive(Deserialize)]
 pub struct ExportIndexWindow {
     pub attempts: Vec<ExportAttempt>,
 }
 
-#[allow(dead_code)] // read once megolm is implemented
+/// Exactly one of `exported_key` (success) and `error` (libolm's error code) is set.
 #[derive(Deserialize)]
 pub struct ExportAttempt {
     pub index: u64,
@@ -413,7 +429,7 @@ pub struct ExportAttempt {
     pub error: Option<String>,
 }
 
-#[allow(dead_code)] // read once megolm is implemented
+/// `olm_init_inbound_group_session` from `session_key_index_6`.
 #[derive(Deserialize)]
 pub struct MegolmInboundIndex6 {
     pub session_id: String,
@@ -422,14 +438,14 @@ pub struct MegolmInboundIndex6 {
     pub decrypt_errors: Vec<MegolmDecryptError>,
 }
 
-#[allow(dead_code)] // read once megolm is implemented
+/// Decrypting the recorded message at `index` failed with libolm's error code `error`.
 #[derive(Deserialize)]
 pub struct MegolmDecryptError {
     pub index: u32,
     pub error: String,
 }
 
-#[allow(dead_code)] // read once megolm is implemented
+/// `olm_import_inbound_group_session` of the export at index 3 of the first inbound session.
 #[derive(Deserialize)]
 pub struct MegolmImported {
     pub exported_key: String,
@@ -440,6 +456,11 @@ pub struct MegolmImported {
     pub is_verified_after_decrypt: bool,
     pub export_at_3_roundtrip: String,
 }
+
+// ---------------------------------------------------------------------------------------------
+// sas, pk: not implemented in protee yet. Parsed now so that a format change is caught; only
+// the shape is used (to name one SKIP line per item), so no field is read.
+// ---------------------------------------------------------------------------------------------
 
 #[allow(dead_code)] // read once SAS is implemented
 #[derive(Deserialize)]
