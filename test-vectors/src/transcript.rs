@@ -9,6 +9,8 @@
 
 mod megolm;
 mod olm;
+mod pk;
+mod sas;
 mod utility;
 
 use std::collections::BTreeSet;
@@ -33,8 +35,8 @@ const SECTIONS: &[(&str, Option<Section>)] = &[
     ("olm", Some(olm::checks)),
     ("utility", Some(utility::checks)),
     ("megolm", Some(megolm::checks)),
-    ("sas", None),
-    ("pk", None),
+    ("sas", Some(sas::checks)),
+    ("pk", Some(pk::checks)),
     ("pickle", None),
 ];
 
