@@ -1,7 +1,7 @@
 //! Ed25519 signing keys (from a seed or from libolm's expanded key) and strict verification.
 
 use ed25519_dalek::hazmat::{ExpandedSecretKey, raw_sign};
-use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha512};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -119,8 +119,8 @@ impl Ed25519SecretKey {
             *b &= 127;
             *b |= 64;
         }
-        let public = Ed25519PublicKey(SigningKey::from_bytes(seed).verifying_key());
-        let key = Self::from_expanded_with_public(&hash, public);
+        // The public key comes from the expanded scalar: one SHA-512 of the seed, not two.
+        let key = Self::from_expanded(&hash);
         hash.zeroize();
         key
     }

@@ -92,3 +92,51 @@ impl TryRng for TestRng {
 }
 
 impl TryCryptoRng for TestRng {}
+
+/// An RNG that hands out exactly the given bytes, in order, and panics when they run out
+/// (so a test sees precisely how many random bytes an operation drew).
+pub struct FixedBytes {
+    bytes: Vec<u8>,
+    position: usize,
+}
+
+impl FixedBytes {
+    pub fn new(bytes: &[u8]) -> Self {
+        Self {
+            bytes: bytes.to_vec(),
+            position: 0,
+        }
+    }
+
+    /// How many bytes have been drawn so far.
+    pub fn drawn(&self) -> usize {
+        self.position
+    }
+}
+
+impl TryRng for FixedBytes {
+    type Error = Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        let end = self.position + dst.len();
+        assert!(
+            end <= self.bytes.len(),
+            "FixedBytes: {end} bytes drawn, only {} given",
+            self.bytes.len()
+        );
+        dst.copy_from_slice(&self.bytes[self.position..end]);
+        self.position = end;
+        Ok(())
+    }
+}
+
+impl TryCryptoRng for FixedBytes {}
