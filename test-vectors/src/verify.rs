@@ -9,6 +9,8 @@
 mod format;
 mod megolm;
 mod olm;
+mod pk;
+mod sas;
 mod unimplemented;
 mod utility;
 
@@ -188,8 +190,8 @@ pub fn run(args: &[String]) -> ExitCode {
             Section::Olm => olm::check(&vectors.olm, &mut checker),
             Section::Megolm => megolm::check(&vectors.megolm, &mut checker),
             Section::Pickle => unimplemented::pickles(&raw, &mut checker),
-            Section::Sas => unimplemented::sas(&vectors.sas, &mut checker),
-            Section::Pk => unimplemented::pk(&vectors.pk, &mut checker),
+            Section::Sas => sas::check(&vectors.sas, &mut checker),
+            Section::Pk => pk::check(&vectors.pk, &mut checker),
             Section::Utility => utility::check(&vectors.utility, &mut checker),
         }
     }

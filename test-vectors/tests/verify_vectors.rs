@@ -1,6 +1,6 @@
 //! Runs `protee-vectors verify` over every committed libolm vector file, and shows that the
-//! checker can fail: a vector file with one ciphertext character changed (Olm or Megolm), or
-//! with the export window attempts reordered, must not pass.
+//! checker can fail: a vector file with one ciphertext character changed (Olm, Megolm or PK),
+//! one SAS MAC changed, or the export window attempts reordered, must not pass.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -92,6 +92,45 @@ fn every_committed_vector_file_verifies() {
             "PASS megolm export_index_window.attempts[4]",
             "PASS megolm inbound_from_session_key_index_6.decrypt_errors[5]",
             "PASS megolm imported_at_index_3.is_verified_after_decrypt",
+        ] {
+            assert!(stdout.lines().any(|l| l == line), "{name}: no {line:?}");
+        }
+        // SAS and PK: every recorded item checked, nothing skipped (the PK decryption key's
+        // pickle is listed under the pickle section).
+        let sas = count(&stdout, "PASS sas ");
+        let pk = count(&stdout, "PASS pk ");
+        assert!(sas >= 30, "{name}: only {sas} sas checks passed");
+        assert!(pk >= 25, "{name}: only {pk} pk checks passed");
+        for section in ["sas", "pk", "utility"] {
+            assert_eq!(
+                count(&stdout, &format!("SKIP {section} ")),
+                0,
+                "{name}: {section} has SKIP lines:\n{stdout}"
+            );
+        }
+        for line in [
+            "PASS sas alice.random.used",
+            "PASS sas bob.public_key",
+            "PASS sas generate_bytes[0]",
+            "PASS sas generate_bytes[0].emoji_indices",
+            "PASS sas generate_bytes[1].decimals",
+            "PASS sas generate_bytes[3]",
+            "PASS sas macs[0].calculate_mac_fixed_base64",
+            "PASS sas macs[1].calculate_mac",
+            "PASS sas macs[2].calculate_mac_long_kdf",
+            "PASS sas macs[2].verify_mac",
+            "PASS sas macs[2].verify_mac_invalid_base64",
+            "PASS sas macs[2].verify_mac_long_kdf",
+            "PASS pk decryption.generate_key_random.used",
+            "PASS pk decryption.public_key",
+            "PASS pk encryptions[2].ephemeral_key",
+            "PASS pk encryptions[2].mac",
+            "PASS pk encryptions[3].ciphertext",
+            "PASS pk encryptions[3].decrypt.plaintext",
+            "PASS pk signing.public_key",
+            "PASS pk signing.signatures[1]",
+            "PASS pk signing.signatures[1].verify",
+            "SKIP pickle pk.decryption.pickle",
         ] {
             assert!(stdout.lines().any(|l| l == line), "{name}: no {line:?}");
         }
@@ -254,5 +293,61 @@ fn tampered_megolm_vectors_fail() {
             expected.contains(&name) || name.starts_with("messages[7]."),
             "unexpected FAIL line for {name}:\n{stdout}"
         );
+    }
+}
+
+#[test]
+fn tampered_sas_and_pk_vectors_fail() {
+    let original = &vector_files()[0];
+    let text = std::fs::read_to_string(original).expect("read vector file");
+    let mut vectors: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+
+    // One SAS MAC (the correct-base64 one, which `verify_mac` is also given) and one PK
+    // ciphertext (which the PK MAC does not cover, so only the plaintext can catch it).
+    let mac = &mut vectors["sas"]["macs"][1]["calculate_mac_fixed_base64"];
+    *mac = flip_middle(mac.as_str().expect("MAC")).into();
+    let ciphertext = &mut vectors["pk"]["encryptions"][0]["ciphertext"];
+    *ciphertext = flip_middle(ciphertext.as_str().expect("ciphertext")).into();
+
+    let dir = std::env::temp_dir().join(format!(
+        "protee-verify-sas-pk-tamper-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("tampered.json");
+    std::fs::write(&file, serde_json::to_string(&vectors).expect("serialize")).expect("write");
+    let (sas_output, sas_stdout) = verify(&file, &["--only", "sas"]);
+    let (pk_output, pk_stdout) = verify(&file, &["--only", "pk"]);
+    std::fs::remove_dir_all(&dir).expect("clean up");
+
+    for (output, stdout, section, expected) in [
+        (
+            &sas_output,
+            &sas_stdout,
+            "sas",
+            &["macs[1].calculate_mac_fixed_base64", "macs[1].verify_mac"][..],
+        ),
+        (
+            &pk_output,
+            &pk_stdout,
+            "pk",
+            &[
+                "encryptions[0].ciphertext",
+                "encryptions[0].decrypt.plaintext",
+            ][..],
+        ),
+    ] {
+        assert!(
+            !output.status.success(),
+            "a tampered file verified:\n{stdout}"
+        );
+        let prefix = format!("FAIL {section} ");
+        let failed: Vec<&str> = stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix(prefix.as_str()))
+            .collect();
+        assert_eq!(failed, expected, "unexpected FAIL lines:\n{stdout}");
+        let last = stdout.lines().last().unwrap_or_default();
+        assert!(last.ends_with(" 2 failed"), "last line {last:?}");
     }
 }

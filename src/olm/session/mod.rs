@@ -428,3 +428,63 @@ fn insert_skipped(list: &mut Vec<SkippedMessageKey>, oldest_first: Vec<SkippedMe
     merged.truncate(MAX_SKIPPED_MESSAGE_KEYS);
     *list = merged;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::olm::account::Account;
+
+    struct Counter(u8);
+    impl rand_core::TryRng for Counter {
+        type Error = core::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Ok(0)
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            Ok(0)
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            for b in dst.iter_mut() {
+                self.0 = self.0.wrapping_add(1);
+                *b = self.0;
+            }
+            Ok(())
+        }
+    }
+    impl rand_core::TryCryptoRng for Counter {}
+
+    // spec/olm.md OLM-LIMIT-2: a message that would move a receiver chain past 2^32 − 1 is
+    // refused with ChainIndexOverflow and changes nothing. Reaching that index honestly takes
+    // 2^32 messages, so both chains are placed there directly.
+    #[test]
+    fn a_chain_at_the_top_of_the_index_space_refuses_to_overflow() {
+        let mut rng = Counter(0);
+        let alice = Account::new_with_rng(&mut rng);
+        let mut bob = Account::new_with_rng(&mut rng);
+        bob.generate_one_time_keys(1, &mut rng);
+        let (_, otk) = bob.one_time_keys()[0];
+        let mut alice_session = alice
+            .create_outbound_session(&bob.curve25519_key(), &otk, &mut rng)
+            .unwrap();
+        let first = alice_session.encrypt(b"hi", &mut rng);
+        let OlmMessage::PreKey(pre_key) = &first else {
+            panic!("pre-key expected")
+        };
+        let mut bob_session = bob.create_inbound_session(None, pre_key).unwrap().session;
+
+        let SendingState::Chain(sender) = &mut alice_session.sending else {
+            panic!()
+        };
+        let top = ChainKey::new([9; 32], u32::MAX);
+        sender.chain_key = top.clone();
+        bob_session.receiver_chains[0].chain_key = top;
+        let message = alice_session.encrypt(b"at the top", &mut rng);
+        assert_eq!(message.normal().chain_index(), u32::MAX);
+        let before = bob_session.receiver_chains[0].chain_key.index();
+        assert_eq!(
+            bob_session.decrypt(&message),
+            Err(DecryptionError::ChainIndexOverflow)
+        );
+        assert_eq!(bob_session.receiver_chains[0].chain_key.index(), before);
+    }
+}

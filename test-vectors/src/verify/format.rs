@@ -3,7 +3,8 @@
 //! test-vectors/generator/README.md, "Vector file format").
 //!
 //! Only the fields the checker uses, or names in its SKIP lines, are declared; serde ignores the
-//! others (private keys, `describe` strings, pickles: the pickle section walks the raw JSON).
+//! others (private keys other than PK's, `describe` strings, pickles: the pickle section walks
+//! the raw JSON).
 //! A missing or ill-typed field is a load error that names the file, line and column.
 
 use std::collections::BTreeMap;
@@ -458,11 +459,11 @@ pub struct MegolmImported {
 }
 
 // ---------------------------------------------------------------------------------------------
-// sas, pk: not implemented in protee yet. Parsed now so that a format change is caught; only
-// the shape is used (to name one SKIP line per item), so no field is read.
+// sas, pk
 // ---------------------------------------------------------------------------------------------
 
-#[allow(dead_code)] // read once SAS is implemented
+/// Two `olm_create_sas` sides, each given the other's public key. Names are libolm's:
+/// `calculate_mac` is the variant with the in-place base64 bug.
 #[derive(Deserialize)]
 pub struct Sas {
     pub alice: SasSide,
@@ -471,14 +472,12 @@ pub struct Sas {
     pub macs: Vec<SasMac>,
 }
 
-#[allow(dead_code)] // read once SAS is implemented
 #[derive(Deserialize)]
 pub struct SasSide {
     pub random: Random,
     pub public_key: String,
 }
 
-#[allow(dead_code)] // read once SAS is implemented
 #[derive(Deserialize)]
 pub struct SasBytes {
     pub info: Bytes,
@@ -486,7 +485,6 @@ pub struct SasBytes {
     pub output_hex: Hex,
 }
 
-#[allow(dead_code)] // read once SAS is implemented
 #[derive(Deserialize)]
 pub struct SasMac {
     pub input: Bytes,
@@ -496,7 +494,6 @@ pub struct SasMac {
     pub calculate_mac_long_kdf: String,
 }
 
-#[allow(dead_code)] // read once PK is implemented
 #[derive(Deserialize)]
 pub struct Pk {
     pub decryption: PkDecryption,
@@ -504,14 +501,14 @@ pub struct Pk {
     pub signing: PkSigning,
 }
 
-#[allow(dead_code)] // read once PK is implemented
 #[derive(Deserialize)]
 pub struct PkDecryption {
     pub generate_key_random: Random,
+    /// `olm_pk_get_private_key` after generating: the random bytes themselves.
+    pub private_key_hex: Hex,
     pub public_key: String,
 }
 
-#[allow(dead_code)] // read once PK is implemented
 #[derive(Deserialize)]
 pub struct PkEncryption {
     pub plaintext: Bytes,
@@ -521,7 +518,6 @@ pub struct PkEncryption {
     pub ciphertext: String,
 }
 
-#[allow(dead_code)] // read once PK is implemented
 #[derive(Deserialize)]
 pub struct PkSigning {
     pub seed: Random,
