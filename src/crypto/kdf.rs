@@ -8,9 +8,62 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// spec/olm.md OLM-CHAIN-1 / OLM-MSGKEY-1: `HMAC-SHA256(key, msg)`.
 ///
-/// Keys longer than 64 bytes are hashed first, as RFC 2104 requires.
+/// Keys longer than 64 bytes are hashed first, as RFC 2104 requires. The ratchets' case — a
+/// 32-byte key and a message of at most 55 bytes — takes [`hmac_sha256_short`].
 pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    hmac_sha256_parts(key, &[message])
+    match <&[u8; 32]>::try_from(key) {
+        Ok(key) if message.len() <= SHORT_MESSAGE_MAX => hmac_sha256_short(key, message),
+        _ => hmac_sha256_parts(key, &[message]),
+    }
+}
+
+/// The longest message whose inner hash fits in one block after the key block
+/// (64 − 1 byte of 0x80 padding − 8 bytes of length).
+const SHORT_MESSAGE_MAX: usize = 55;
+
+/// SHA-256's initial state (FIPS 180-4 §5.3.3).
+const SHA256_IV: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
+/// RFC 2104 HMAC-SHA-256 for a 32-byte key and a message of at most 55 bytes, written as the
+/// four SHA-256 compressions it is: `H((K ⊕ opad) || H((K ⊕ ipad) || m))`, with no allocation
+/// and every key-dependent buffer zeroized. The Olm chain and the Megolm ratchet call this
+/// thousands of times per jump, where the general HMAC's setup cost dominates.
+fn hmac_sha256_short(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+    use sha2::block_api::compress256;
+    use zeroize::Zeroizing;
+
+    // Key block XOR pad, then the final block holding `tail` and SHA-256 padding for a total
+    // input of 64 + tail.len() bytes.
+    fn two_blocks(key: &[u8; 32], pad: u8, tail: &[u8]) -> [u8; 32] {
+        let mut blocks = Zeroizing::new([[0u8; 64]; 2]);
+        let [key_block, last] = &mut *blocks;
+        key_block.fill(pad);
+        for (b, k) in key_block.iter_mut().zip(key.iter()) {
+            *b ^= k;
+        }
+        let n = tail.len().min(SHORT_MESSAGE_MAX);
+        if let Some(dst) = last.get_mut(..n) {
+            dst.copy_from_slice(tail.get(..n).unwrap_or_default());
+        }
+        if let Some(b) = last.get_mut(n) {
+            *b = 0x80;
+        }
+        let bits = ((64 + n) as u64) * 8;
+        if let Some(dst) = last.get_mut(56..) {
+            dst.copy_from_slice(&bits.to_be_bytes());
+        }
+        let mut state = Zeroizing::new(SHA256_IV);
+        compress256(&mut state, &*blocks);
+        let mut out = [0u8; 32];
+        for (chunk, word) in out.chunks_exact_mut(4).zip(state.iter()) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        out
+    }
+    let inner = Zeroizing::new(two_blocks(key, 0x36, message));
+    two_blocks(key, 0x5c, inner.as_slice())
 }
 
 /// `HMAC-SHA256(key, parts[0] || parts[1] || ...)` without concatenating.
@@ -84,6 +137,26 @@ mod tests {
         assert_eq!(
             hmac_sha256(b"", b"").to_vec(),
             hex("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+        );
+    }
+
+    // The specialised path equals the general HMAC for every length it takes.
+    #[test]
+    fn short_hmac_equals_general_hmac() {
+        for len in 0..=SHORT_MESSAGE_MAX {
+            let key: [u8; 32] = core::array::from_fn(|i| (i * 7 + len) as u8);
+            let message: alloc::vec::Vec<u8> = (0..len).map(|i| (i * 13) as u8).collect();
+            assert_eq!(hmac_sha256_short(&key, &message), hmac_sha256_parts(&key, &[&message]));
+            assert_eq!(hmac_sha256(&key, &message), hmac_sha256_parts(&key, &[&message]));
+        }
+    }
+
+    // RFC 4231 test case 2 goes through the general path (4-byte key).
+    #[test]
+    fn hmac_rfc4231_case_2() {
+        assert_eq!(
+            hmac_sha256(b"Jefe", b"what do ya want for nothing?").to_vec(),
+            hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         );
     }
 
