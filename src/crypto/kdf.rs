@@ -146,8 +146,14 @@ mod tests {
         for len in 0..=SHORT_MESSAGE_MAX {
             let key: [u8; 32] = core::array::from_fn(|i| (i * 7 + len) as u8);
             let message: alloc::vec::Vec<u8> = (0..len).map(|i| (i * 13) as u8).collect();
-            assert_eq!(hmac_sha256_short(&key, &message), hmac_sha256_parts(&key, &[&message]));
-            assert_eq!(hmac_sha256(&key, &message), hmac_sha256_parts(&key, &[&message]));
+            assert_eq!(
+                hmac_sha256_short(&key, &message),
+                hmac_sha256_parts(&key, &[&message])
+            );
+            assert_eq!(
+                hmac_sha256(&key, &message),
+                hmac_sha256_parts(&key, &[&message])
+            );
         }
     }
 
