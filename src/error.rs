@@ -493,3 +493,79 @@ impl core::error::Error for PkError {
         }
     }
 }
+
+/// A pickle could not be loaded or written (spec/pickle.md PICKLE-ERR-1). Loading is
+/// all-or-nothing: on any of these errors no object is returned and every decrypted buffer has
+/// been zeroized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PickleError {
+    /// The pickle is not unpadded standard base64.
+    InvalidBase64,
+    /// The pickle is longer than [`crate::limits::MAX_PICKLE_LENGTH`] characters.
+    TooLong {
+        /// Characters given.
+        got: usize,
+    },
+    /// The decoded pickle cannot be one of this format: shorter than its envelope (header,
+    /// nonce, tag or MAC) or, for libolm's, a ciphertext that is not whole AES blocks.
+    InvalidLength,
+    /// The MAC or tag does not match: wrong pickle key, or the pickle was modified. libolm
+    /// reports this as `BAD_ACCOUNT_KEY` for every object type.
+    InvalidMac,
+    /// The MAC matched but the decrypted padding is malformed.
+    InvalidPadding,
+    /// The pickle is of a format version this build does not know (a newer protee wrote it,
+    /// or it is not this kind of object).
+    UnknownVersion {
+        /// The version read.
+        found: u32,
+    },
+    /// A libolm account pickle of version 1, whose Ed25519 key cannot be recovered (libolm:
+    /// `BAD_LEGACY_ACCOUNT_PICKLE`).
+    LegacyAccount,
+    /// The body ended before every field was read.
+    Truncated,
+    /// Bytes remain after the last field.
+    ExtraData,
+    /// A list holds more items than the object may keep.
+    TooManyItems {
+        /// Items announced.
+        got: u32,
+        /// Most allowed.
+        max: usize,
+    },
+    /// A field holds a value the object cannot have: a boolean other than 0 or 1, a public key
+    /// that does not match its private key, an invalid Ed25519 point, an unknown tag.
+    InvalidField,
+    /// A session with neither a sending nor a receiving chain.
+    InvalidSession,
+    /// The state cannot be written in this format (for example a libolm account pickle of a
+    /// key made from a seed, for a dehydrated device: the seed is needed and libolm keys have
+    /// none).
+    Unsupported,
+}
+
+impl fmt::Display for PickleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidBase64 => f.write_str("the pickle is not valid unpadded base64"),
+            Self::TooLong { got } => write!(f, "the pickle is too long ({got} characters)"),
+            Self::InvalidLength => f.write_str("the pickle has an impossible length"),
+            Self::InvalidMac => f.write_str("wrong pickle key, or the pickle was modified"),
+            Self::InvalidPadding => f.write_str("the decrypted pickle has invalid padding"),
+            Self::UnknownVersion { found } => write!(f, "unknown pickle version {found}"),
+            Self::LegacyAccount => f.write_str("libolm account pickle v1 is not supported"),
+            Self::Truncated => f.write_str("the pickle ends too early"),
+            Self::ExtraData => f.write_str("the pickle has trailing data"),
+            Self::TooManyItems { got, max } => {
+                write!(f, "the pickle lists {got} items, at most {max} are allowed")
+            }
+            Self::InvalidField => f.write_str("the pickle holds an invalid value"),
+            Self::InvalidSession => f.write_str("the session has no chain"),
+            Self::Unsupported => f.write_str("this state cannot be written in this format"),
+        }
+    }
+}
+
+impl core::error::Error for PickleError {}

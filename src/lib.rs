@@ -30,6 +30,7 @@ pub mod error;
 pub mod limits;
 pub mod megolm;
 pub mod olm;
+pub mod pickle;
 pub mod pk;
 mod random;
 pub mod sas;
@@ -41,5 +42,5 @@ pub use error::{
     DecodeError, DecryptionError, MegolmDecryptionError, MessageError, RandomError,
     SessionCreationError, SessionKeyError, SignatureError,
 };
-pub use error::{PkError, SasError};
+pub use error::{PickleError, PkError, SasError};
 pub use types::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, KeyId};

@@ -24,3 +24,8 @@ pub const MAX_SKIPPED_MESSAGE_KEYS: usize = 40;
 /// `MAX_MESSAGE_GAP`, inclusive). Bounds the hashing work an attacker can force per message to
 /// 2 × 2000 HMACs.
 pub const MAX_MESSAGE_GAP: u32 = 2000;
+
+/// The longest pickle accepted, in characters, checked before any decoding so that hostile
+/// input cannot make protee allocate more. The largest object (an account with 100 one-time
+/// keys and two fallback keys) pickles to under 10,000 characters in every format.
+pub const MAX_PICKLE_LENGTH: usize = 65_536;

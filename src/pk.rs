@@ -168,7 +168,7 @@ impl PkEncryption {
 /// The receiving side: a backup's Curve25519 key pair.
 #[derive(ZeroizeOnDrop)]
 pub struct PkDecryption {
-    secret: Curve25519SecretKey,
+    pub(crate) secret: Curve25519SecretKey,
 }
 
 impl PkDecryption {

@@ -101,6 +101,9 @@ impl core::fmt::Debug for Ed25519Signature {
 pub struct Ed25519SecretKey {
     /// The 64 expanded bytes exactly as libolm stores them (scalar not reduced mod L).
     expanded: Zeroizing<[u8; 64]>,
+    /// The 32-byte seed, when the key was made from one (libolm keys have none). Kept only for
+    /// the formats that need it: native pickles and dehydrated devices.
+    seed: Option<Zeroizing<[u8; 32]>>,
     /// The same key ready for signing (zeroizes itself on drop).
     #[zeroize(skip)]
     signer: ExpandedSecretKey,
@@ -120,8 +123,9 @@ impl Ed25519SecretKey {
             *b |= 64;
         }
         // The public key comes from the expanded scalar: one SHA-512 of the seed, not two.
-        let key = Self::from_expanded(&hash);
+        let mut key = Self::from_expanded(&hash);
         hash.zeroize();
+        key.seed = Some(Zeroizing::new(*seed));
         key
     }
 
@@ -132,6 +136,7 @@ impl Ed25519SecretKey {
         let public = Ed25519PublicKey(VerifyingKey::from(&signer));
         Self {
             expanded: Zeroizing::new(*expanded),
+            seed: None,
             signer,
             public,
         }
@@ -143,13 +148,30 @@ impl Ed25519SecretKey {
         let signer = ExpandedSecretKey::from_bytes(expanded);
         Self {
             expanded: Zeroizing::new(*expanded),
+            seed: None,
             signer,
             public,
         }
     }
 
+    /// Rebuilds a key from its seed, its expanded form and its public key, all read from a
+    /// native pickle (authenticated, written by protee), without hashing or curve work.
+    pub(crate) fn from_parts(
+        seed: Option<&[u8; 32]>,
+        expanded: &[u8; 64],
+        public: Ed25519PublicKey,
+    ) -> Self {
+        let mut key = Self::from_expanded_with_public(expanded, public);
+        key.seed = seed.map(|s| Zeroizing::new(*s));
+        key
+    }
+
+    /// The seed, if the key was made from one.
+    pub(crate) fn seed(&self) -> Option<&[u8; 32]> {
+        self.seed.as_deref()
+    }
+
     /// The 64 expanded bytes, for libolm pickles.
-    #[cfg(test)]
     pub(crate) fn expanded_bytes(&self) -> &[u8; 64] {
         &self.expanded
     }
@@ -167,7 +189,7 @@ impl Ed25519SecretKey {
 
 impl Clone for Ed25519SecretKey {
     fn clone(&self) -> Self {
-        Self::from_expanded_with_public(&self.expanded, self.public)
+        Self::from_parts(self.seed(), &self.expanded, self.public)
     }
 }
 

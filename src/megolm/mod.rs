@@ -3,7 +3,7 @@
 mod inbound;
 mod message;
 mod outbound;
-mod ratchet;
+pub(crate) mod ratchet;
 mod session_key;
 
 pub use inbound::{DecryptedMessage, InboundGroupSession, SessionOrdering, SessionOrigin};

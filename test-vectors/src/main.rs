@@ -6,6 +6,7 @@
 
 use std::process::ExitCode;
 
+mod libolm_envelope;
 mod replay_rng;
 mod transcript;
 mod verify;

@@ -9,7 +9,7 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 pub(crate) use fallback_keys::FallbackKeys;
-pub(crate) use one_time_keys::OneTimeKeys;
+pub(crate) use one_time_keys::{OneTimeKey, OneTimeKeys};
 
 use crate::crypto::{Curve25519SecretKey, Ed25519SecretKey};
 use crate::error::SessionCreationError;

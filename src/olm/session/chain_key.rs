@@ -25,7 +25,6 @@ impl ChainKey {
         self.index
     }
 
-    #[cfg(test)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.key
     }
@@ -70,11 +69,13 @@ pub(crate) struct MessageKey {
 }
 
 impl MessageKey {
+    pub(crate) fn new(key: [u8; 32], index: u32) -> Self {
+        Self { key, index }
+    }
     pub(crate) fn index(&self) -> u32 {
         self.index
     }
 
-    #[cfg(test)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.key
     }

@@ -15,6 +15,14 @@ const RATCHET_INFO: &[u8] = b"OLM_RATCHET";
 pub(crate) struct RootKey([u8; 32]);
 
 impl RootKey {
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// spec/olm.md OLM-RATCHET-1:
     /// `R_i || C_i,0 = HKDF(salt = R_{i-1}, ikm = DH(ours, theirs), info = "OLM_RATCHET", 64)`.
     pub(crate) fn advance(

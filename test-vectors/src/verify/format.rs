@@ -23,6 +23,7 @@ pub struct Header {
 
 #[derive(Deserialize)]
 pub struct VectorFile {
+    pub pickle_key: Bytes,
     pub olm: Olm,
     pub megolm: Megolm,
     pub sas: Sas,
@@ -379,6 +380,14 @@ pub struct MegolmOutbound {
     pub filler_plaintext: Bytes,
     pub message_index_final: u32,
     pub session_key_final: String,
+    pub pickle_final: Pickle,
+}
+
+/// A pickle under the fixed key and its decrypted body.
+#[derive(Deserialize)]
+pub struct Pickle {
+    pub key: String,
+    pub raw_hex: Hex,
 }
 
 #[derive(Deserialize)]

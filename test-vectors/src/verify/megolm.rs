@@ -10,10 +10,11 @@
 //! generator's pickle edit) and decrypt the run.
 //!
 //! The high-index messages came from an outbound session whose pickle was edited to start at
-//! 2^16−2 and 2^24−2. protee cannot load pickles yet, so its outbound session reaches the
-//! 2^16 run by encrypting filler messages (the ciphertext at an index depends only on the
-//! ratchet there and the plaintext); the 2^24 run would take 16 million encryptions, so its
-//! outbound side is a SKIP. Every high-index message is decrypted.
+//! 2^16−2 and 2^24−2. protee's outbound session reaches the 2^16 run by encrypting filler
+//! messages (the ciphertext at an index depends only on the ratchet there and the plaintext);
+//! for the 2^24 run it makes the generator's edit: libolm's final outbound pickle with the
+//! ratchet replaced by protee's own export at the run's first index, loaded by protee.
+//! Every high-index message is decrypted.
 
 use protee::megolm::{
     ExportedSessionKey, GroupSession, InboundGroupSession, MegolmMessage, SessionKey, SessionOrigin,
@@ -32,7 +33,7 @@ const MAX_FILLER_GAP: u32 = 1 << 17;
 const SESSION_KEY_LENGTH: usize = 1 + 4 + 128 + 32 + 64;
 const SIGNED_LENGTH: usize = 1 + 4 + 128 + 32;
 
-pub fn check(megolm: &format::Megolm, c: &mut Checker) {
+pub fn check(megolm: &format::Megolm, pickle_key: &[u8], c: &mut Checker) {
     let mut outbound = outbound(&megolm.outbound, &megolm.messages, c);
     wire_fields("messages", &megolm.messages, c);
     wire_fields("high_index_messages", &megolm.high_index_messages, c);
@@ -41,7 +42,7 @@ pub fn check(megolm: &format::Megolm, c: &mut Checker) {
     export_index_window(megolm, c);
     inbound_from_session_key_index_6(megolm, c);
     imported_at_index_3(megolm, inbound.as_mut(), c);
-    high_index_messages(megolm, &mut outbound, inbound.as_mut(), c);
+    high_index_messages(megolm, &mut outbound, inbound.as_mut(), pickle_key, c);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,10 +586,32 @@ fn imported_at_index_3(
 /// (as the generator did to edit the pickle), and decrypts the run; a fresh session from
 /// `session_key_index_0` decrypts every message in order too (its cached latest ratchet jumps
 /// the gaps). protee's outbound session encrypts the run if filler can reach it.
+/// The generator's pickle edit: libolm's final outbound pickle (version, ratchet, counter,
+/// Ed25519 key pair) with the ratchet and counter taken from `export` (`0x01 | u32 counter |
+/// R0..R3 | Ed25519 public key`), sealed again and loaded by protee.
+fn crafted_outbound(
+    recorded: &MegolmOutbound,
+    export: &ExportedSessionKey,
+    pickle_key: &[u8],
+) -> Result<GroupSession, String> {
+    let raw = crate::libolm_envelope::open(&recorded.pickle_final.key, pickle_key)?;
+    if raw != recorded.pickle_final.raw_hex.0 || raw.len() != 232 {
+        return Err("pickle_final does not decrypt to its recorded 232-byte body".into());
+    }
+    let exported = base64::decode(&export.to_base64()).map_err(|e| e.to_string())?;
+    let mut edited = raw[..4].to_vec();
+    edited.extend_from_slice(&exported[5..133]);
+    edited.extend_from_slice(&exported[1..5]);
+    edited.extend_from_slice(&raw[136..]);
+    let sealed = crate::libolm_envelope::seal(&edited, pickle_key);
+    GroupSession::from_libolm_pickle(&sealed, pickle_key).map_err(|e| e.to_string())
+}
+
 fn high_index_messages(
     megolm: &format::Megolm,
     outbound: &mut GroupSession,
     mut inbound: Option<&mut InboundGroupSession>,
+    pickle_key: &[u8],
     c: &mut Checker,
 ) {
     let mut fresh = session_from_key(
@@ -602,6 +625,7 @@ fn high_index_messages(
         let run_start = previous.is_none_or(|p| p.checked_add(1) != Some(message.index));
         previous = Some(message.index);
 
+        let mut export_for_outbound = None;
         if let Some(inbound) = inbound.as_deref_mut() {
             if run_start {
                 // libolm's export for the pickle edit; nothing recorded but its success.
@@ -611,6 +635,7 @@ fn high_index_messages(
                     exported.is_ok(),
                     || format!("expected an export (libolm made one), got {exported:?}"),
                 );
+                export_for_outbound = exported.ok();
             }
             decrypt_and_compare(inbound, message, &format!("{at}.decrypt"), c);
         } else {
@@ -625,14 +650,23 @@ fn high_index_messages(
 
         let gap = message.index.wrapping_sub(outbound.message_index());
         if gap > MAX_FILLER_GAP {
-            c.skip_because(
-                &format!("{at}.ciphertext"),
-                &format!(
-                    "libolm's outbound session was moved to this index by a pickle edit; protee \
-                     cannot load pickles yet and would need {gap} filler encryptions"
-                ),
-            );
-            continue;
+            match export_for_outbound.map(|e| crafted_outbound(&megolm.outbound, &e, pickle_key)) {
+                Some(Ok(crafted)) => {
+                    c.pass(&format!("{at}.crafted_outbound_loaded"));
+                    *outbound = crafted;
+                }
+                Some(Err(e)) => {
+                    c.fail(&format!("{at}.crafted_outbound_loaded"), &e);
+                    continue;
+                }
+                None => {
+                    c.fail(
+                        &format!("{at}.crafted_outbound_loaded"),
+                        "no export to build the edited outbound pickle from",
+                    );
+                    continue;
+                }
+            }
         }
         while outbound.message_index() < message.index {
             outbound.encrypt(&megolm.outbound.filler_plaintext.hex.0);
