@@ -9,6 +9,7 @@
 
 mod megolm;
 mod olm;
+mod pickle;
 mod pk;
 mod sas;
 mod utility;
@@ -27,6 +28,8 @@ type Result<T> = std::result::Result<T, String>;
 
 const FORMAT: &str = "protee-libolm-transcript";
 const RNG_DOMAIN: &[u8] = b"protee-transcript/v1";
+/// The transcript's pickle key (top-level `pickle_key`), used wherever an item gives none.
+pub(crate) const PICKLE_KEY: &[u8] = b"protee transcript pickle key";
 
 /// Every section the transcript format knows, in output order, with its generator
 /// (`None`: not written yet, the section has no checks).
@@ -37,7 +40,7 @@ const SECTIONS: &[(&str, Option<Section>)] = &[
     ("megolm", Some(megolm::checks)),
     ("sas", Some(sas::checks)),
     ("pk", Some(pk::checks)),
-    ("pickle", None),
+    ("pickle", Some(pickle::checks)),
 ];
 
 pub fn run(args: &[String]) -> ExitCode {
@@ -117,6 +120,7 @@ fn build(seed: &str, only: Option<&str>) -> Result<Value> {
             "protee {} (protee-vectors transcript), seed {seed:?}",
             env!("CARGO_PKG_VERSION")
         ),
+        "pickle_key": std::str::from_utf8(PICKLE_KEY).map_err(|e| e.to_string())?,
         "checks": checks,
     }))
 }

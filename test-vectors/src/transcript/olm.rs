@@ -544,6 +544,7 @@ impl<'d> Conversation<'d> {
                 "ciphertext": ciphertext,
             });
             self.steps.push(with_bytes(step, "plaintext", &plaintext));
+            self.pickle_step()?;
         }
         self.record(
             id,
@@ -575,6 +576,7 @@ impl<'d> Conversation<'d> {
             let step =
                 json!({ "op": "decrypt", "message_type": message_type, "ciphertext": ciphertext });
             self.steps.push(with_bytes(step, "plaintext", &plaintext));
+            self.pickle_step()?;
         }
         Ok(())
     }
@@ -599,6 +601,19 @@ impl<'d> Conversation<'d> {
             "ciphertext": ciphertext,
             "expect_error": error,
         }));
+        self.pickle_step()
+    }
+
+    /// spec/pickle.md PICKLE-LIBOLM-SESSION-2: after each step, libolm's session must pickle
+    /// to exactly what protee's mirror of it pickles to (under the transcript's pickle key):
+    /// the two states are equal byte for byte, not merely compatible.
+    fn pickle_step(&mut self) -> Result<()> {
+        if let Some(session) = &self.libolm.session {
+            let expect = session
+                .to_libolm_pickle(super::PICKLE_KEY)
+                .map_err(|e| format!("pickle: {e}"))?;
+            self.steps.push(json!({ "op": "pickle", "expect": expect }));
+        }
         Ok(())
     }
 
