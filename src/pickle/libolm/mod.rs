@@ -125,17 +125,4 @@ fn write_ed25519_pair(w: &mut Writer, key: &crate::crypto::Ed25519SecretKey) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn envelope_round_trip_and_refusals() {
-        let sealed = seal(b"body", b"");
-        assert_eq!(open(&sealed, b"").unwrap().as_slice(), b"body");
-        assert_eq!(open(&sealed, b"x"), Err(PickleError::InvalidMac));
-        assert_eq!(open("AAAA", b""), Err(PickleError::InvalidLength));
-        assert_eq!(open("A", b""), Err(PickleError::InvalidBase64));
-        let long = "A".repeat(MAX_PICKLE_LENGTH + 4);
-        assert!(matches!(open(&long, b""), Err(PickleError::TooLong { .. })));
-    }
-}
+mod tests;
