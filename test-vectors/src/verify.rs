@@ -214,8 +214,9 @@ fn load(path: &str) -> Result<(VectorFile, serde_json::Value), String> {
             header.format, header.format_version
         ));
     }
-    let vectors: VectorFile = serde_json::from_str(&text)
+    let mut vectors: VectorFile = serde_json::from_str(&text)
         .map_err(|e| format!("does not match the {FORMAT} v{FORMAT_VERSION} format: {e}"))?;
+    vectors.olm.pickle_key = vectors.pickle_key.hex.0.clone();
     let raw = serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
     Ok((vectors, raw))
 }

@@ -123,6 +123,9 @@ impl<T> PerParty<T> {
 
 #[derive(Deserialize)]
 pub struct Olm {
+    /// Not in the file's `olm` object: the top-level pickle key, filled in after loading.
+    #[serde(skip)]
+    pub pickle_key: Vec<u8>,
     pub accounts: Accounts,
     pub outbound_session: OutboundSession,
     pub conversation: Conversation,
@@ -219,6 +222,8 @@ pub struct Step {
     pub has_received_message: PerParty<bool>,
     pub next_encrypt_random_length: PerParty<usize>,
     pub next_encrypt_message_type: PerParty<usize>,
+    /// libolm's pickle of each party's session after the step, under the file's pickle key.
+    pub session_pickles_after: PerParty<String>,
 }
 
 #[derive(Deserialize)]
