@@ -150,7 +150,7 @@ fn rows() -> Vec<(&'static str, Usage, Usage)> {
     let (mut pa_s, mut pb_s) = protee_established(&mut rng);
     let (mut va_s, mut vb_s) = vodozemac_established();
     let (pm, pu) = measure(|| pa_s.encrypt(&PLAINTEXT, &mut rng));
-    let (vm, vu) = measure(|| va_s.encrypt(&PLAINTEXT).unwrap());
+    let (vm, vu) = measure(|| va_s.encrypt(PLAINTEXT).unwrap());
     rows.push(("Olm encrypt 100 B", pu, vu));
     let (_, pu) = measure(|| pb_s.decrypt(&pm).unwrap());
     let (_, vu) = measure(|| vb_s.decrypt(&vm).unwrap());
