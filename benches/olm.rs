@@ -103,28 +103,28 @@ fn vodozemac_pre_key() -> (v::Account, vodozemac::Curve25519PublicKey, v::PreKey
 // ---------------------------------------------------------------------------------------------
 // Benchmarks.
 
-fn encrypt(c: &mut Criterion) {
-    let mut group = c.benchmark_group("olm_encrypt_100B");
+fn encrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8]) {
+    let mut group = c.benchmark_group(name);
     let (mut alice, _) = protee_established();
     group.bench_function("protee", |b| {
-        b.iter(|| alice.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap())
+        b.iter(|| alice.encrypt_with_os_rng(black_box(plaintext)).unwrap())
     });
     let (mut alice, _) = vodozemac_established();
     group.bench_function("vodozemac", |b| {
-        b.iter(|| alice.encrypt(black_box(PLAINTEXT)).unwrap())
+        b.iter(|| alice.encrypt(black_box(plaintext)).unwrap())
     });
     group.finish();
 }
 
-fn decrypt(c: &mut Criterion) {
+fn decrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8]) {
     // In-order messages on an existing receiver chain: each decrypt advances the chain by one.
     // The messages are made before the clock starts.
-    let mut group = c.benchmark_group("olm_decrypt_100B");
+    let mut group = c.benchmark_group(name);
     let (mut alice, mut bob) = protee_established();
     group.bench_function("protee", |b| {
         b.iter_custom(|iters| {
             let messages: Vec<p::OlmMessage> = (0..iters)
-                .map(|_| alice.encrypt_with_os_rng(&PLAINTEXT).unwrap())
+                .map(|_| alice.encrypt_with_os_rng(plaintext).unwrap())
                 .collect();
             let start = Instant::now();
             for message in &messages {
@@ -137,13 +137,68 @@ fn decrypt(c: &mut Criterion) {
     group.bench_function("vodozemac", |b| {
         b.iter_custom(|iters| {
             let messages: Vec<v::OlmMessage> = (0..iters)
-                .map(|_| alice.encrypt(PLAINTEXT).unwrap())
+                .map(|_| alice.encrypt(plaintext).unwrap())
                 .collect();
             let start = Instant::now();
             for message in &messages {
                 black_box(bob.decrypt(black_box(message)).unwrap());
             }
             start.elapsed()
+        })
+    });
+    group.finish();
+}
+
+fn encrypt(c: &mut Criterion) {
+    encrypt_sized(c, "olm_encrypt_100B", &PLAINTEXT);
+    encrypt_sized(c, "olm_encrypt_4KiB", &[0x42; 4096]);
+}
+
+fn decrypt(c: &mut Criterion) {
+    decrypt_sized(c, "olm_decrypt_100B", &PLAINTEXT);
+    decrypt_sized(c, "olm_decrypt_4KiB", &[0x42; 4096]);
+}
+
+fn encrypt_decrypt(c: &mut Criterion) {
+    // One message on an existing chain: Alice encrypts, Bob decrypts.
+    let mut group = c.benchmark_group("olm_encrypt_decrypt_100B");
+    let (mut alice, mut bob) = protee_established();
+    group.bench_function("protee", |b| {
+        b.iter(|| {
+            let m = alice.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
+            bob.decrypt(&m).unwrap()
+        })
+    });
+    let (mut alice, mut bob) = vodozemac_established();
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| {
+            let m = alice.encrypt(black_box(PLAINTEXT)).unwrap();
+            bob.decrypt(&m).unwrap()
+        })
+    });
+    group.finish();
+}
+
+fn ratchet_turn(c: &mut Criterion) {
+    // A full turn of the double ratchet: each side sends one message after receiving one, so
+    // every message starts a new chain (a new ratchet key, two DH per message in all).
+    let mut group = c.benchmark_group("olm_ratchet_turn");
+    let (mut alice, mut bob) = protee_established();
+    group.bench_function("protee", |b| {
+        b.iter(|| {
+            let m = alice.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
+            bob.decrypt(&m).unwrap();
+            let r = bob.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
+            alice.decrypt(&r).unwrap()
+        })
+    });
+    let (mut alice, mut bob) = vodozemac_established();
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| {
+            let m = alice.encrypt(black_box(PLAINTEXT)).unwrap();
+            bob.decrypt(&m).unwrap();
+            let r = bob.encrypt(black_box(PLAINTEXT)).unwrap();
+            alice.decrypt(&r).unwrap()
         })
     });
     group.finish();
@@ -251,6 +306,6 @@ criterion_group! {
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = encrypt, decrypt, account_creation, one_time_keys, outbound_session, inbound_session
+    targets = encrypt, decrypt, encrypt_decrypt, ratchet_turn, account_creation, one_time_keys, outbound_session, inbound_session
 }
 criterion_main!(olm);

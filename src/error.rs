@@ -544,6 +544,9 @@ pub enum PickleError {
     /// key made from a seed, for a dehydrated device: the seed is needed and libolm keys have
     /// none).
     Unsupported,
+    /// The operating system's random number generator failed while writing a pickle that
+    /// needs a fresh nonce.
+    RandomUnavailable,
 }
 
 impl fmt::Display for PickleError {
@@ -564,6 +567,9 @@ impl fmt::Display for PickleError {
             Self::InvalidField => f.write_str("the pickle holds an invalid value"),
             Self::InvalidSession => f.write_str("the session has no chain"),
             Self::Unsupported => f.write_str("this state cannot be written in this format"),
+            Self::RandomUnavailable => {
+                f.write_str("the operating system's random number generator failed")
+            }
         }
     }
 }

@@ -44,3 +44,21 @@ pub use error::{
 };
 pub use error::{PickleError, PkError, SasError};
 pub use types::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, KeyId};
+
+/// spec/olm.md OLM-ZERO-1, spec/megolm.md MEGOLM-ZERO-1: every internal type holding key
+/// material zeroizes itself on drop (a compile-time check: this fails to build otherwise).
+#[cfg(test)]
+mod zeroize_on_drop {
+    fn zod<T: zeroize::ZeroizeOnDrop>() {}
+
+    #[test]
+    fn every_secret_type_zeroizes_on_drop() {
+        zod::<crate::olm::session::RootKey>();
+        zod::<crate::olm::session::ChainKey>();
+        zod::<crate::olm::session::MessageKey>();
+        zod::<crate::megolm::ratchet::MegolmRatchet>();
+        zod::<crate::crypto::cipher::CipherKeys>();
+        zod::<crate::crypto::Curve25519SecretKey>();
+        zod::<crate::crypto::Ed25519SecretKey>();
+    }
+}

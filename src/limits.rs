@@ -29,3 +29,9 @@ pub const MAX_MESSAGE_GAP: u32 = 2000;
 /// input cannot make protee allocate more. The largest object (an account with 100 one-time
 /// keys and two fallback keys) pickles to under 10,000 characters in every format.
 pub const MAX_PICKLE_LENGTH: usize = 65_536;
+
+/// The longest vodozemac pickle accepted for import, in characters. vodozemac writes JSON with
+/// byte arrays as lists of decimal numbers (about 4 characters per byte) and an account may hold
+/// thousands of one-time keys: 5,000 keys take about 2.2 million characters. The bound is
+/// checked before any decoding.
+pub const MAX_VODOZEMAC_PICKLE_LENGTH: usize = 4 * 1024 * 1024;

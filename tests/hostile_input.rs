@@ -10,7 +10,8 @@
 //!   `InvalidCiphertextLength`, `TrailingBytes`.
 //! - `DecryptionError`: `InvalidMac`, `InvalidPadding`, `MissingMessageKey`, `TooBigMessageGap`,
 //!   `UnexpectedRatchetKey`, `NonContributoryKey`. Not `ChainIndexOverflow` (see
-//!   `chain_index_overflow_cannot_be_reached_from_the_network`).
+//!   `chain_index_overflow_cannot_be_reached_from_the_network`). Each cause gets its own
+//!   variant where libolm says `BAD_MESSAGE_MAC` (spec/olm.md OLM-RECV-6).
 //! - `SessionCreationError`: `UnknownOneTimeKey`, `IdentityKeyMismatch`, `NonContributoryKey`,
 //!   `Decryption(InvalidMac | InvalidPadding | TooBigMessageGap)`. Not `RandomUnavailable`.
 //! - `RandomError::Unavailable` (and `SessionCreationError::RandomUnavailable`, its twin) is
@@ -1118,9 +1119,9 @@ fn a_tampered_message_fails_the_mac_and_the_session_carries_on() {
     still_talking(&mut p, &mut alice, &mut bob);
 }
 
-// spec/olm.md OLM-CIPHER-2: only a holder of the message key can make a valid MAC, so only the
-// sender itself can send bad padding. libolm reads only the last byte (and accepts 0); protee
-// checks every padding byte.
+// spec/olm.md OLM-CIPHER-2, OLM-RECV-6: only a holder of the message key can make a valid MAC,
+// so only the sender itself can cause `InvalidPadding`. libolm reads only the last byte (and
+// accepts 0); protee checks every padding byte.
 #[test]
 fn a_sender_holding_the_keys_cannot_get_bad_padding_accepted() {
     let mut p = Parties::new();

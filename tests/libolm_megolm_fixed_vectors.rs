@@ -44,6 +44,9 @@ fn outbound() -> GroupSession {
     GroupSession::new_with_rng(&mut Fixed(random))
 }
 
+// spec/megolm.md MEGOLM-RATCHET-1: the session key holds the random bytes as R_0 … R_3, in
+// order; MEGOLM-CIPHER-1, MEGOLM-MSG-1: the messages at index 0 and 1 (keys from the ratchet,
+// AES-CBC, MAC, signature, layout) equal libolm's byte for byte.
 #[test]
 fn libolm_group_session_is_reproduced_byte_for_byte() {
     let mut session = outbound();
@@ -57,6 +60,8 @@ fn libolm_group_session_is_reproduced_byte_for_byte() {
     assert_eq!(session.message_index(), 2);
 }
 
+// spec/megolm.md MEGOLM-IN-1: `new` and `import` start at the key's index, with origin
+// `SignedSessionKey`, or `Imported` and libolm's flag false until a decrypt.
 #[test]
 fn inbound_session_decrypts_libolm_messages_and_exports_like_libolm() {
     let key = SessionKey::from_base64(SESSION_KEY).unwrap();

@@ -1,7 +1,8 @@
 //! The conversation from libolm's own test suite (`MockRandom`), with libolm's outputs as
 //! fixed expected values (fact sheet §9.2). Covers spec/olm.md OLM-ACCOUNT-1, OLM-ACCOUNT-2,
-//! OLM-ACCOUNT-3, OLM-OTK-1..3, OLM-FALLBACK-2, OLM-3DH-1, OLM-3DH-2, OLM-ROOT-1,
-//! OLM-SESSIONID-1, OLM-SEND-1, OLM-SEND-2, OLM-RATCHET-1, OLM-MSG-1, OLM-PREKEY-1, OLM-RECV-3.
+//! OLM-ACCOUNT-3, OLM-OTK-1, OLM-OTK-2, OLM-OTK-3, OLM-FALLBACK-2, OLM-3DH-1, OLM-3DH-2,
+//! OLM-ROOT-1, OLM-SESSIONID-1, OLM-SEND-1, OLM-SEND-2, OLM-RATCHET-1, OLM-MSG-1, OLM-PREKEY-1,
+//! OLM-RECV-3.
 
 mod common;
 

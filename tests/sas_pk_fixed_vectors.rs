@@ -28,6 +28,8 @@ const PK_CIPHERTEXT: &str = "ntk49j/KozVFtSqJXhCejg";
 const PK_MAC: &str = "zpzU6BkZcNI";
 
 /// A SAS made from exactly the 32 given random bytes (checks that exactly 32 are drawn).
+/// spec/sas-pk.md SAS-KEY-1: with `alice_sas` and `bob_sas`, the public key is RFC 7748's for
+/// these bytes, so they are the secret as drawn.
 fn sas_from(private: &str) -> Sas {
     let mut rng = FixedBytes::new(&hex32(private));
     let sas = Sas::new_with_rng(&mut rng);
@@ -56,6 +58,8 @@ fn test_pk_message() -> PkMessage {
     PkMessage::from_base64(PK_CIPHERTEXT, PK_MAC, BOB_PUBLIC).unwrap()
 }
 
+// spec/sas-pk.md SAS-DH-1, SAS-BYTES-1: both sides reach the same shared secret and libolm's
+// bytes.
 #[test]
 fn sas_generate_bytes_matches_libolm() {
     let expected = vec![0x39, 0x87, 0xa8, 0x72, 0xe7, 0xb9];
@@ -73,6 +77,8 @@ fn sas_generate_bytes_matches_libolm() {
     );
 }
 
+// spec/sas-pk.md SAS-MAC-1, SAS-MAC-3, SAS-MAC-4: libolm's value for each method, on both
+// sides; SAS-MAC-2: each `verify_*` accepts it.
 #[test]
 fn sas_macs_match_libolm_for_all_three_methods() {
     let (input, info) = (b"Hello world!".as_slice(), b"MAC".as_slice());
@@ -101,6 +107,7 @@ fn sas_macs_match_libolm_for_all_three_methods() {
     }
 }
 
+// spec/sas-pk.md PK-KEY-1: `from_bytes` gives the RFC 7748 public key of the bytes.
 #[test]
 fn pk_decrypts_the_libolm_test_vector() {
     let backup = alice_backup();
@@ -108,6 +115,8 @@ fn pk_decrypts_the_libolm_test_vector() {
     assert_eq!(backup.decrypt(&test_pk_message()).unwrap(), PK_PLAINTEXT);
 }
 
+// spec/sas-pk.md PK-ENC-1, PK-KEYS-1, PK-MAC-1: 32 random bytes as the ephemeral secret, then
+// libolm's ciphertext and MAC byte for byte.
 #[test]
 fn pk_encrypts_exactly_the_libolm_test_vector() {
     let recipient = Curve25519PublicKey::from_base64(ALICE_PUBLIC).unwrap();
@@ -122,6 +131,7 @@ fn pk_encrypts_exactly_the_libolm_test_vector() {
     assert_eq!(message, test_pk_message());
 }
 
+// spec/sas-pk.md PK-KEY-1: the 32 random bytes are the private key, stored as drawn.
 #[test]
 fn pk_generated_key_is_the_random_bytes() {
     let mut rng = FixedBytes::new(&hex32(ALICE_PRIVATE));
@@ -131,6 +141,8 @@ fn pk_generated_key_is_the_random_bytes() {
     assert_eq!(backup.public_key().to_base64(), ALICE_PUBLIC);
 }
 
+// spec/sas-pk.md PK-SIGN-1: libolm's public key and signature for the seed; `new_with_rng`
+// draws the seed.
 #[test]
 fn pk_signing_matches_libolm() {
     let signing = PkSigning::from_seed(&hex32(ALICE_PRIVATE));
@@ -155,6 +167,7 @@ fn pk_signing_matches_libolm() {
 
 // ---- Hostile input: every SasError variant ----
 
+// spec/sas-pk.md SAS-DH-2: exactly 43 characters of strict base64.
 #[test]
 fn sas_refuses_malformed_public_keys() {
     // libolm accepts 44 characters and uses the first 32 bytes; protee refuses.
@@ -186,6 +199,7 @@ fn sas_refuses_malformed_public_keys() {
     );
 }
 
+// spec/sas-pk.md SAS-DH-1: a key of small order is refused, bit 255 set or not.
 #[test]
 fn sas_refuses_small_order_keys() {
     let mut order_8 = hex32("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800");
@@ -224,6 +238,9 @@ fn sas_refuses_too_many_bytes() {
     );
 }
 
+// spec/sas-pk.md SAS-MAC-2: a tag that is not 43 characters of strict base64 is an encoding
+// error, a wrong one `InvalidMac`; SAS-MAC-3, SAS-MAC-4: the legacy checks refuse the other
+// methods' tags and wrong lengths.
 #[test]
 fn sas_refuses_malformed_and_wrong_macs() {
     let sas = alice_sas();
@@ -273,6 +290,7 @@ fn sas_refuses_malformed_and_wrong_macs() {
 
 // ---- Hostile input: every PkError variant ----
 
+// spec/sas-pk.md PK-MSG-1: strict base64, an 11-character MAC, a 43-character key.
 #[test]
 fn pk_refuses_malformed_base64_fields() {
     assert_eq!(
@@ -326,6 +344,8 @@ fn pk_refuses_ciphertexts_that_are_not_whole_blocks() {
     }
 }
 
+// spec/sas-pk.md PK-ENC-2: `from_key` refuses a recipient key of small order; PK-DEC-1: so
+// does decryption for an ephemeral key.
 #[test]
 fn pk_refuses_small_order_keys() {
     let zero = Curve25519PublicKey::from_bytes([0; 32]);

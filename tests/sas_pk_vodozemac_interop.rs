@@ -57,6 +57,8 @@ fn protee_and_vodozemac_show_the_same_emoji_and_decimals() {
     }
 }
 
+// spec/sas-pk.md SAS-MAC-1, SAS-MAC-2, SAS-MAC-3: the v2 and the legacy MACs equal
+// vodozemac's and each side verifies the other's.
 #[test]
 fn sas_macs_agree_and_verify_both_ways() {
     let inputs = [
@@ -91,6 +93,7 @@ fn sas_macs_agree_and_verify_both_ways() {
     }
 }
 
+// spec/sas-pk.md PK-ENC-1: vodozemac decrypts what protee encrypts, at every padding edge.
 #[test]
 fn vodozemac_reads_a_protee_backup() {
     let backup = vz_pk::PkDecryption::new();

@@ -1,8 +1,8 @@
 //! protee ↔ vodozemac 0.11: Olm sessions in both roles, driven only through what a Matrix client
 //! exchanges: base64 keys and signatures, and messages as (type, unpadded base64 body) pairs
 //! (spec/olm.md OLM-MSG-3). Covers OLM-ACCOUNT-3, OLM-SIG-1, OLM-SIG-2, OLM-DH-2, OLM-FALLBACK-1,
-//! OLM-SESSIONID-1, OLM-SEND-1, OLM-SEND-2, OLM-RATCHET-1, OLM-RECV-1..5, OLM-RECV-7,
-//! OLM-INBOUND-1, OLM-INBOUND-2.
+//! OLM-SESSIONID-1, OLM-SEND-1, OLM-SEND-2, OLM-RATCHET-1, OLM-RECV-1, OLM-RECV-2, OLM-RECV-3,
+//! OLM-RECV-4, OLM-RECV-5, OLM-RECV-7, OLM-INBOUND-1, OLM-INBOUND-2.
 //!
 //! Every scenario is written once against the [`Device`] / [`Peer`] traits and run with each
 //! library in each role (and, as a control, with the same library on both sides).

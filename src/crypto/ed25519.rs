@@ -3,7 +3,7 @@
 use ed25519_dalek::hazmat::{ExpandedSecretKey, raw_sign};
 use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha512};
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 /// An Ed25519 public key: a canonical encoding of a curve point.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -24,10 +24,10 @@ impl Ed25519PublicKey {
 
     /// Decodes 32 bytes; refuses encodings that are not points or are not canonical.
     pub(crate) fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Ed25519Problem> {
-        let key = VerifyingKey::from_bytes(bytes).map_err(|_| Ed25519Problem::NotAPoint)?;
-        if key.to_edwards().compress().to_bytes() != *bytes {
+        if !is_canonical_encoding(bytes) {
             return Err(Ed25519Problem::NotAPoint);
         }
+        let key = VerifyingKey::from_bytes(bytes).map_err(|_| Ed25519Problem::NotAPoint)?;
         Ok(Self(key))
     }
 
@@ -53,6 +53,27 @@ impl Ed25519PublicKey {
             .verify_strict(message, &sig)
             .map_err(|_| Ed25519Problem::BadSignature)
     }
+}
+
+/// Whether `bytes` is the only encoding of the point it decodes to, i.e. whether decoding and
+/// re-encoding gives the same bytes: y (bit 255 cleared) must be below p = 2^255 − 19, and the
+/// sign bit must be clear when x = 0, which happens exactly for y = 1 and y = p − 1. Checked on
+/// the bytes, without the field inversion of re-encoding.
+fn is_canonical_encoding(bytes: &[u8; 32]) -> bool {
+    let mut y = *bytes;
+    let sign = y[31] >> 7;
+    y[31] &= 0x7f;
+    // p = 2^255 − 19 and p − 1, little-endian.
+    let mut p = [0xff; 32];
+    p[0] = 0xed;
+    p[31] = 0x7f;
+    let mut p_minus_1 = p;
+    p_minus_1[0] = 0xec;
+    let mut one = [0; 32];
+    one[0] = 1;
+    // Little-endian comparison: the most significant differing byte decides.
+    let below_p = y.iter().rev().cmp(p.iter().rev()) == core::cmp::Ordering::Less;
+    below_p && !(sign == 1 && (y == one || y == p_minus_1))
 }
 
 impl core::hash::Hash for Ed25519PublicKey {
@@ -114,19 +135,16 @@ pub struct Ed25519SecretKey {
 impl Ed25519SecretKey {
     /// spec/olm.md OLM-SIG-2: a key from a 32-byte seed, as RFC 8032 and libolm derive it.
     pub fn from_seed(seed: &[u8; 32]) -> Self {
-        let mut hash: [u8; 64] = Sha512::digest(seed).into();
-        if let Some(first) = hash.first_mut() {
-            *first &= 248;
-        }
-        if let Some(b) = hash.get_mut(31) {
-            *b &= 127;
-            *b |= 64;
-        }
         // The public key comes from the expanded scalar: one SHA-512 of the seed, not two.
-        let mut key = Self::from_expanded(&hash);
-        hash.zeroize();
+        let mut key = Self::from_expanded(&expand_seed(seed));
         key.seed = Some(Zeroizing::new(*seed));
         key
+    }
+
+    /// Rebuilds a seeded key whose public half is already known (from a native pickle):
+    /// one SHA-512, no scalar multiplication. The caller vouches that `public` matches.
+    pub(crate) fn from_seed_with_public(seed: &[u8; 32], public: Ed25519PublicKey) -> Self {
+        Self::from_parts(Some(seed), &expand_seed(seed), public)
     }
 
     /// spec/olm.md OLM-SIG-2: a key from libolm's 64-byte expanded form; the public key is
@@ -185,6 +203,20 @@ impl Ed25519SecretKey {
     pub fn sign(&self, message: &[u8]) -> Ed25519Signature {
         Ed25519Signature(raw_sign::<Sha512>(&self.signer, message, &self.public.0).to_bytes())
     }
+}
+
+/// spec/olm.md OLM-SIG-2: the expanded key `clamp(SHA-512(seed)[0..32]) || SHA-512(seed)[32..64]`.
+fn expand_seed(seed: &[u8; 32]) -> Zeroizing<[u8; 64]> {
+    let mut hash = Zeroizing::new([0u8; 64]);
+    Sha512::new_with_prefix(seed).finalize_into((&mut *hash).into());
+    if let Some(first) = hash.first_mut() {
+        *first &= 248;
+    }
+    if let Some(b) = hash.get_mut(31) {
+        *b &= 127;
+        *b |= 64;
+    }
+    hash
 }
 
 impl Clone for Ed25519SecretKey {
@@ -248,6 +280,64 @@ mod tests {
             from_seed.sign(b"Hello").to_bytes(),
             from_expanded.sign(b"Hello").to_bytes()
         );
+    }
+
+    // The byte-level canonicity check agrees with decoding and re-encoding, on the edge cases
+    // (y near 0, 1, p − 1, p and 2^255, both signs) and on pseudo-random bytes.
+    #[test]
+    fn canonical_encoding_matches_recompression() {
+        let mut inputs = alloc::vec::Vec::new();
+        let mut p = [0xffu8; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        for low in [0u8, 1, 2, 3, 0xeb, 0xec, 0xed, 0xee, 0xef, 0xfe, 0xff] {
+            let mut small = [0u8; 32];
+            small[0] = low;
+            let mut near_p = p;
+            near_p[0] = low;
+            inputs.push(small);
+            inputs.push(near_p);
+        }
+        let mut state = 0x1234_5678_9abc_def0_u64;
+        for _ in 0..2000 {
+            let mut bytes = [0u8; 32];
+            for b in bytes.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *b = state as u8;
+            }
+            inputs.push(bytes);
+        }
+        let mut decodable = 0;
+        for input in inputs {
+            for sign in [0u8, 0x80] {
+                let mut bytes = input;
+                bytes[31] = (bytes[31] & 0x7f) | sign;
+                let Ok(key) = VerifyingKey::from_bytes(&bytes) else {
+                    continue;
+                };
+                decodable += 1;
+                let recompressed = key.to_edwards().compress().to_bytes() == bytes;
+                assert_eq!(is_canonical_encoding(&bytes), recompressed, "{bytes:02x?}");
+                assert_eq!(
+                    Ed25519PublicKey::from_bytes(&bytes).is_ok(),
+                    recompressed,
+                    "{bytes:02x?}"
+                );
+            }
+        }
+        assert!(decodable > 1000);
+    }
+
+    #[test]
+    fn seed_with_public_signs_like_seed() {
+        let seed = [3u8; 32];
+        let key = Ed25519SecretKey::from_seed(&seed);
+        let rebuilt = Ed25519SecretKey::from_seed_with_public(&seed, key.public_key());
+        assert_eq!(rebuilt.seed(), Some(&seed));
+        assert_eq!(rebuilt.expanded_bytes(), key.expanded_bytes());
+        assert_eq!(rebuilt.sign(b"m").to_bytes(), key.sign(b"m").to_bytes());
     }
 
     // spec/olm.md OLM-SIG-1: a signature with S + L (malleated) is refused.

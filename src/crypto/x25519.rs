@@ -127,6 +127,16 @@ impl Curve25519SecretKey {
         Self { secret, public }
     }
 
+    /// Rebuilds a key whose public half is already known, without the scalar multiplication
+    /// (spec/pickle.md PICKLE-NATIVE-4: a native pickle stores both halves, authenticated).
+    /// The caller vouches that `public` matches `bytes`.
+    pub(crate) fn from_parts(bytes: [u8; 32], public: Curve25519PublicKey) -> Self {
+        let mut bytes = bytes;
+        let secret = StaticSecret::from(bytes);
+        bytes.zeroize();
+        Self { secret, public }
+    }
+
     /// The 32 secret bytes as stored (unclamped), for key export and pickles; zeroized on drop.
     pub(crate) fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
         Zeroizing::new(self.secret.to_bytes())
@@ -245,6 +255,19 @@ mod tests {
             let key = Curve25519SecretKey::from_bytes([seed; 32]).public_key();
             assert!(!key.is_low_order());
         }
+    }
+
+    #[test]
+    fn from_parts_keeps_the_given_public_key() {
+        let key = Curve25519SecretKey::from_bytes([0x42; 32]);
+        let rebuilt = Curve25519SecretKey::from_parts(*key.to_bytes(), key.public_key());
+        assert_eq!(rebuilt.public_key(), key.public_key());
+        assert_eq!(*rebuilt.to_bytes(), [0x42; 32]);
+        let peer = Curve25519SecretKey::from_bytes([7; 32]).public_key();
+        assert_eq!(
+            rebuilt.diffie_hellman(&peer).unwrap().as_bytes(),
+            key.diffie_hellman(&peer).unwrap().as_bytes()
+        );
     }
 
     #[test]

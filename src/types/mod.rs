@@ -2,6 +2,8 @@
 
 pub mod base64;
 mod key_id;
+#[cfg(feature = "serde")]
+mod serde;
 
 use alloc::string::String;
 

@@ -3,17 +3,20 @@
 //! - `protee-vectors verify FILE [--only SECTION]`: replays a `protee-libolm-vectors` v1 file.
 //! - `protee-vectors transcript --seed SEED [--only SECTION]`: prints a
 //!   `protee-libolm-transcript` v1 JSON for `libolm_check.py` to judge.
+//! - `protee-vectors trace [--root DIR] [--write]`: checks that every spec rule is cited in code
+//!   and in tests, and renders `spec/traceability.md`.
 
 use std::process::ExitCode;
 
 mod libolm_envelope;
 mod replay_rng;
+mod trace;
 mod transcript;
 mod verify;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  protee-vectors verify FILE [--only SECTION]\n  protee-vectors transcript --seed SEED [--only SECTION]\nsections: olm, megolm, pickle, sas, pk, utility"
+        "usage:\n  protee-vectors verify FILE [--only SECTION]\n  protee-vectors transcript --seed SEED [--only SECTION]\n  protee-vectors trace [--root DIR] [--write]\nsections: olm, megolm, pickle, sas, pk, utility"
     );
     ExitCode::from(2)
 }
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("verify") => verify::run(&args[1..]),
         Some("transcript") => transcript::run(&args[1..]),
+        Some("trace") => trace::run(&args[1..]),
         _ => usage(),
     }
 }

@@ -29,12 +29,21 @@ pub struct IdentityKeys {
 }
 
 /// A new inbound session and the plaintext of the pre-key message that created it.
-#[derive(Debug)]
 pub struct InboundCreationResult {
     /// The new session.
     pub session: Session,
     /// The decrypted first message.
     pub plaintext: Vec<u8>,
+}
+
+/// spec/olm.md OLM-ZERO-2: the plaintext is never printed, only its length.
+impl core::fmt::Debug for InboundCreationResult {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("InboundCreationResult")
+            .field("session", &self.session)
+            .field("plaintext_len", &self.plaintext.len())
+            .finish()
+    }
 }
 
 /// An Olm account.

@@ -44,8 +44,18 @@ fn seal(body: &[u8], pickle_key: &[u8]) -> String {
 
 /// spec/pickle.md PICKLE-LIBOLM-2: length bound, base64, MAC (constant time) before any
 /// decryption, then strict PKCS#7. The body is zeroized when dropped.
-fn open(pickle: &str, pickle_key: &[u8]) -> Result<Zeroizing<Vec<u8>>, PickleError> {
-    if pickle.len() > MAX_PICKLE_LENGTH {
+pub(super) fn open(pickle: &str, pickle_key: &[u8]) -> Result<Zeroizing<Vec<u8>>, PickleError> {
+    open_bounded(pickle, pickle_key, MAX_PICKLE_LENGTH)
+}
+
+/// [`open`] with another length bound (vodozemac's JSON pickles are far larger than libolm's
+/// binary ones for the same state).
+pub(super) fn open_bounded(
+    pickle: &str,
+    pickle_key: &[u8],
+    max_length: usize,
+) -> Result<Zeroizing<Vec<u8>>, PickleError> {
+    if pickle.len() > max_length {
         return Err(PickleError::TooLong { got: pickle.len() });
     }
     let raw = base64::decode(pickle).map_err(|_| PickleError::InvalidBase64)?;

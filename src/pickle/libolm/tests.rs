@@ -64,6 +64,7 @@ fn sessions() -> (Session, Session) {
     (a, b)
 }
 
+// spec/pickle.md PICKLE-LIBOLM-1, PICKLE-LIBOLM-2: the envelope and the order of refusals.
 #[test]
 fn envelope_round_trip_and_refusals() {
     let sealed = seal(b"body", b"");
@@ -97,6 +98,8 @@ fn every_bit_flip_and_truncation_is_a_typed_error() {
     }
 }
 
+// spec/pickle.md PICKLE-LIBOLM-GROUP-1, PICKLE-LIBOLM-PK-1, PICKLE-CODEC-1: every body of
+// every object type, cut or extended, is refused.
 #[test]
 fn every_truncated_or_extended_body_is_refused() {
     let (a, b) = sessions();
@@ -112,7 +115,8 @@ fn every_truncated_or_extended_body_is_refused() {
         body(&inbound.to_libolm_pickle(KEY)),
         body(&pk.to_libolm_pickle(KEY)),
     ];
-    let loaders: [fn(&str) -> Result<(), PickleError>; 6] = [
+    type Loader = fn(&str) -> Result<(), PickleError>;
+    let loaders: [Loader; 6] = [
         |p| Account::from_libolm_pickle(p, KEY).map(|_| ()),
         |p| Session::from_libolm_pickle(p, KEY).map(|_| ()),
         |p| Session::from_libolm_pickle(p, KEY).map(|_| ()),
@@ -144,6 +148,8 @@ fn every_truncated_or_extended_body_is_refused() {
     }
 }
 
+// spec/pickle.md PICKLE-LIBOLM-ACCOUNT-1, PICKLE-LIBOLM-ACCOUNT-2: versions 1 to 4, limits,
+// key mismatches.
 #[test]
 fn account_versions_and_strictness() {
     let account = account();
@@ -220,6 +226,7 @@ fn account_versions_and_strictness() {
     }
 }
 
+// spec/pickle.md PICKLE-LIBOLM-SESSION-1, PICKLE-LIBOLM-SESSION-2.
 #[test]
 fn session_versions_and_strictness() {
     let (a, b) = sessions();
@@ -268,6 +275,7 @@ fn session_versions_and_strictness() {
     );
 }
 
+// spec/pickle.md PICKLE-LIBOLM-INBOUND-1.
 #[test]
 fn inbound_group_session_v1_counts_as_verified_and_loads_as_imported() {
     let mut rng = Counter(4);

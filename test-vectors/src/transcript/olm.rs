@@ -36,7 +36,8 @@ pub(super) fn checks(draws: &mut Draws) -> Result<Vec<Value>> {
 /// `olm_account` items: libolm rebuilds each account from protee's random bytes and must get
 /// the same keys and the same signatures.
 fn accounts(draws: &mut Draws) -> Result<Vec<Value>> {
-    // (name, one-time keys, fallback keys, mark as published)
+    // (name, one-time keys, fallback keys, mark as published). spec/olm.md OLM-OTK-4: libolm
+    // must keep the same 100 of 101 keys; OLM-OTK-5: after publishing, neither lists a key.
     let shapes = [
         ("bare", 0, 0, false),
         ("keys", 5, 2, false),

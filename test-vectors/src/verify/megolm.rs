@@ -145,7 +145,8 @@ fn outbound(
     session
 }
 
-/// `ratchet_initial_hex` against the ratchet in protee's session key at index 0, and libolm's
+/// spec/megolm.md MEGOLM-RATCHET-1: `ratchet_initial_hex` (libolm's R_0 … R_3 from the random
+/// bytes) against the ratchet in protee's session key at index 0, and libolm's
 /// expanded Ed25519 private key: loaded into protee, it must have the session's public key and
 /// sign the session key exactly as the session did.
 fn initial_ratchet_and_signing_key(recorded: &MegolmOutbound, key0: &str, c: &mut Checker) {
@@ -183,6 +184,7 @@ fn initial_ratchet_and_signing_key(recorded: &MegolmOutbound, key0: &str, c: &mu
     c.eq("outbound.signing_key_expanded_private_hex", &expected, &got);
 }
 
+/// spec/megolm.md MEGOLM-CIPHER-1, MEGOLM-MSG-1: libolm's ciphertext at every recorded index.
 fn encrypt_and_compare(
     session: &mut GroupSession,
     recorded: &format::MegolmMessage,
@@ -234,6 +236,8 @@ fn wire_fields(list: &str, messages: &[format::MegolmMessage], c: &mut Checker) 
     }
 }
 
+/// spec/megolm.md MEGOLM-MSG-1: version, index, ciphertext, MAC and signature where libolm
+/// found them.
 fn decoded_fields(message: &MegolmMessage, decoded: &DecodedMegolm, at: &str, c: &mut Checker) {
     let version = message.as_bytes().first().copied();
     c.eq(&format!("{at}.version"), &Some(decoded.version), &version);

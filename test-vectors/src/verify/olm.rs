@@ -198,8 +198,8 @@ fn create_account(at: &str, recorded: &format::Account, c: &mut Checker) -> Acco
     account
 }
 
-/// Bob's one-time keys, fallback key, and the JSONs after publishing. Returns protee's ids of
-/// the one-time keys by public key.
+/// Bob's one-time keys, fallback key, and the JSONs after publishing (spec/olm.md OLM-OTK-3,
+/// OLM-OTK-5). Returns protee's ids of the one-time keys by public key.
 fn bob_keys(
     bob: &mut Account,
     recorded: &format::BobAccount,

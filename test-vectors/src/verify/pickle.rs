@@ -1,6 +1,10 @@
 //! The pickle section: every pickle libolm wrote, wherever it sits in the file. Each one is
 //! loaded by protee under the fixed key and under the empty key, and written back under both:
 //! the four results must equal libolm's pickles byte for byte. A wrong key must be refused.
+//! spec/pickle.md PICKLE-LIBOLM-1, PICKLE-LIBOLM-2, PICKLE-LIBOLM-ACCOUNT-1,
+//! PICKLE-LIBOLM-ACCOUNT-2, PICKLE-LIBOLM-SESSION-1, PICKLE-LIBOLM-SESSION-2,
+//! PICKLE-LIBOLM-GROUP-1, PICKLE-LIBOLM-INBOUND-1, PICKLE-LIBOLM-PK-1 against libolm's own
+//! pickles.
 
 use protee::PickleError;
 use protee::megolm::{GroupSession, InboundGroupSession};

@@ -18,7 +18,8 @@ pub fn check(pk: &format::Pk, c: &mut Checker) {
     signing(&pk.signing, c);
 }
 
-/// `olm_pk_generate_key` with the recorded random bytes: they are the private key.
+/// `olm_pk_generate_key` with the recorded random bytes: they are the private key
+/// (spec/sas-pk.md PK-KEY-1).
 fn decryption(recorded: &format::PkDecryption, c: &mut Checker) -> Option<PkDecryption> {
     let random = &recorded.generate_key_random;
     let mut rng = ReplayRng::new(random.bytes.clone());
@@ -65,6 +66,8 @@ fn encryptions(pk: &format::Pk, decryption: Option<&PkDecryption>, c: &mut Check
     }
 }
 
+/// spec/sas-pk.md PK-ENC-1, PK-KEYS-1: the recorded ephemeral bytes give libolm's ephemeral key,
+/// MAC and ciphertext.
 fn encrypt(at: &str, encryption: &PkEncryption, recorded: &format::PkEncryption, c: &mut Checker) {
     let mut rng = ReplayRng::new(recorded.random.bytes.clone());
     let message = encryption.encrypt(&recorded.plaintext.hex.0, &mut rng);
@@ -107,7 +110,8 @@ fn decrypt(at: &str, decryption: &PkDecryption, recorded: &format::PkEncryption,
 }
 
 /// `olm_pk_signing_key_from_seed` with the recorded seed, then `olm_pk_sign` of each message;
-/// each recorded signature must verify under the recorded public key.
+/// each recorded signature must verify under the recorded public key (spec/sas-pk.md
+/// PK-SIGN-1).
 fn signing(recorded: &format::PkSigning, c: &mut Checker) {
     let seed: Result<&[u8; 32], _> = recorded.seed.bytes.as_slice().try_into();
     let Ok(seed) = seed else {

@@ -53,7 +53,8 @@ pub(super) fn random_used(name: &str, rng: &ReplayRng, recorded: &Random, c: &mu
 }
 
 /// `olm_create_sas` with the recorded random bytes. `None` (after a FAIL) if the public key
-/// differs: nothing after it could agree with libolm.
+/// differs: nothing after it could agree with libolm. spec/sas-pk.md SAS-KEY-1: exactly 32
+/// bytes, used as the secret.
 fn side(name: &str, recorded: &SasSide, c: &mut Checker) -> Option<Sas> {
     let mut rng = ReplayRng::new(recorded.random.bytes.clone());
     let sas = Sas::new_with_rng(&mut rng);
@@ -67,7 +68,8 @@ fn side(name: &str, recorded: &SasSide, c: &mut Checker) -> Option<Sas> {
     .then_some(sas)
 }
 
-/// `olm_sas_set_their_key` with the other side's recorded public key.
+/// `olm_sas_set_their_key` with the other side's recorded public key (spec/sas-pk.md SAS-DH-2;
+/// SAS-DH-1 is checked by both sides then agreeing on every output).
 fn establish(name: &str, sas: Sas, their_key: &str, c: &mut Checker) -> Option<EstablishedSas> {
     let name = format!("{name}.diffie_hellman");
     match sas.diffie_hellman_with_base64(their_key) {
@@ -170,7 +172,8 @@ fn big_endian(bytes: &[u8]) -> u64 {
 }
 
 /// The three MAC variants of one (input, info) pair, each computed on both sides and checked
-/// against libolm's; then each side must accept libolm's MAC with the matching `verify_*`.
+/// against libolm's (spec/sas-pk.md SAS-MAC-1, SAS-MAC-3, SAS-MAC-4); then each side must
+/// accept libolm's MAC with the matching `verify_*` (SAS-MAC-2).
 fn mac(at: &str, entry: &format::SasMac, sides: &Sides, c: &mut Checker) {
     let (input, info) = (entry.input.hex.0.as_slice(), entry.info.hex.0.as_slice());
     let variants: [Variant; 3] = [

@@ -1,0 +1,231 @@
+//! Pickles, protee against vodozemac in the same run: each group has the functions `protee`
+//! and `vodozemac` working on the same state (vodozemac's objects are imported from protee's
+//! libolm pickles, so both hold exactly the same keys).
+//!
+//! ```sh
+//! cargo bench --bench pickle -- --warm-up-time 1 --measurement-time 3
+//! ```
+//!
+//! What each group measures:
+//! - `pickle_*`: protee's native pickle (`pickle`, nonce from the OS RNG) against vodozemac's
+//!   encrypted pickle (`pickle().encrypt(&key)`).
+//! - `unpickle_*`: protee's `from_pickle` against vodozemac's `*Pickle::from_encrypted` followed
+//!   by `from_pickle`: from the stored string to a usable object.
+//! - `libolm_import_account_50_otks`: `Account::from_libolm_pickle` in both, on the same
+//!   libolm pickle.
+//!
+//! The states: an account with 50 one-time keys and a fallback key; an established Olm session
+//! (two receiver chains, a sender chain, three skipped message keys); an outbound Megolm
+//! session and an inbound one made from its session key.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use common::TestRng;
+use criterion::{Criterion, criterion_group, criterion_main};
+use protee::megolm::{GroupSession, InboundGroupSession};
+use protee::olm::{Account, OlmMessage, Session};
+
+const KEY: [u8; 32] = [0x42; 32];
+
+mod vz {
+    pub use vodozemac::megolm::{
+        GroupSession, GroupSessionPickle, InboundGroupSession, InboundGroupSessionPickle,
+    };
+    pub use vodozemac::olm::{Account, AccountPickle, Session, SessionPickle};
+}
+
+/// A protee account with 50 one-time keys and a fallback key, and the same account in
+/// vodozemac.
+fn accounts() -> (Account, vz::Account, String) {
+    let mut rng = TestRng::new(1);
+    let mut account = Account::new_with_rng(&mut rng);
+    account.generate_one_time_keys(50, &mut rng);
+    account.generate_fallback_key(&mut rng);
+    let libolm = account.to_libolm_pickle(&KEY).unwrap();
+    let theirs = vz::Account::from_libolm_pickle(&libolm, &KEY).unwrap();
+    assert_eq!(
+        theirs.curve25519_key().to_base64(),
+        account.curve25519_key().to_base64()
+    );
+    (account, theirs, libolm)
+}
+
+/// Bob's side of a conversation: he answered Alice's first message, received the last of a
+/// burst of four (three skipped message keys, two receiver chains) and sent twice more (a
+/// sender chain).
+fn sessions() -> (Session, vz::Session) {
+    let mut rng = TestRng::new(2);
+    let alice = Account::new_with_rng(&mut rng);
+    let mut bob = Account::new_with_rng(&mut rng);
+    bob.generate_one_time_keys(1, &mut rng);
+    let otk = bob.one_time_keys()[0].1;
+    let mut a = alice
+        .create_outbound_session(&bob.curve25519_key(), &otk, &mut rng)
+        .unwrap();
+    let OlmMessage::PreKey(first) = a.encrypt(b"hi", &mut rng) else {
+        unreachable!("the first message is a pre-key message")
+    };
+    let mut b = bob.create_inbound_session(None, &first).unwrap().session;
+    a.decrypt(&b.encrypt(b"hello", &mut rng)).unwrap();
+    let mut last = None;
+    for _ in 0..4 {
+        last = Some(a.encrypt(b"burst", &mut rng));
+    }
+    b.decrypt(&last.unwrap()).unwrap();
+    a.decrypt(&b.encrypt(b"reply", &mut rng)).unwrap();
+    b.encrypt(b"one more", &mut rng);
+    let theirs = vz::Session::from_libolm_pickle(&b.to_libolm_pickle(&KEY).unwrap(), &KEY).unwrap();
+    assert_eq!(theirs.session_id(), b.session_id());
+    (b, theirs)
+}
+
+fn megolm_sessions() -> (
+    GroupSession,
+    vz::GroupSession,
+    InboundGroupSession,
+    vz::InboundGroupSession,
+) {
+    let mut rng = TestRng::new(3);
+    let outbound = GroupSession::new_with_rng(&mut rng);
+    let inbound = InboundGroupSession::new(&outbound.session_key()).unwrap();
+    let their_outbound =
+        vz::GroupSession::from_libolm_pickle(&outbound.to_libolm_pickle(&KEY), &KEY).unwrap();
+    let their_inbound =
+        vz::InboundGroupSession::from_libolm_pickle(&inbound.to_libolm_pickle(&KEY), &KEY).unwrap();
+    assert_eq!(their_outbound.session_id(), outbound.session_id());
+    (outbound, their_outbound, inbound, their_inbound)
+}
+
+fn account(c: &mut Criterion) {
+    let (ours, theirs, libolm) = accounts();
+
+    let mut group = c.benchmark_group("pickle_account_50_otks");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&ours).pickle(&KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| black_box(&theirs).pickle().encrypt(&KEY))
+    });
+    group.finish();
+
+    let our_pickle = ours.pickle(&KEY).unwrap();
+    let their_pickle = theirs.pickle().encrypt(&KEY);
+    eprintln!(
+        "account, 50 one-time keys: protee native pickle {} characters, vodozemac {}, libolm {}",
+        our_pickle.len(),
+        their_pickle.len(),
+        libolm.len()
+    );
+    let mut group = c.benchmark_group("unpickle_account_50_otks");
+    group.bench_function("protee", |b| {
+        b.iter(|| Account::from_pickle(black_box(&our_pickle), &KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| {
+            let pickle = vz::AccountPickle::from_encrypted(black_box(&their_pickle), &KEY).unwrap();
+            vz::Account::from_pickle(pickle)
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("libolm_import_account_50_otks");
+    group.bench_function("protee", |b| {
+        b.iter(|| Account::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| vz::Account::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
+    });
+    group.finish();
+}
+
+fn session(c: &mut Criterion) {
+    let (ours, theirs) = sessions();
+    let mut group = c.benchmark_group("pickle_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&ours).pickle(&KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| black_box(&theirs).pickle().encrypt(&KEY))
+    });
+    group.finish();
+
+    let our_pickle = ours.pickle(&KEY).unwrap();
+    let their_pickle = theirs.pickle().encrypt(&KEY);
+    let mut group = c.benchmark_group("unpickle_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| Session::from_pickle(black_box(&our_pickle), &KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| {
+            let pickle = vz::SessionPickle::from_encrypted(black_box(&their_pickle), &KEY).unwrap();
+            vz::Session::from_pickle(pickle)
+        })
+    });
+    group.finish();
+}
+
+fn megolm(c: &mut Criterion) {
+    let (outbound, their_outbound, inbound, their_inbound) = megolm_sessions();
+
+    let mut group = c.benchmark_group("pickle_group_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&outbound).pickle(&KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| black_box(&their_outbound).pickle().encrypt(&KEY))
+    });
+    group.finish();
+
+    let our_pickle = outbound.pickle(&KEY).unwrap();
+    let their_pickle = their_outbound.pickle().encrypt(&KEY);
+    let mut group = c.benchmark_group("unpickle_group_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| GroupSession::from_pickle(black_box(&our_pickle), &KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| {
+            let pickle =
+                vz::GroupSessionPickle::from_encrypted(black_box(&their_pickle), &KEY).unwrap();
+            vz::GroupSession::from_pickle(pickle)
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("pickle_inbound_group_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&inbound).pickle(&KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| black_box(&their_inbound).pickle().encrypt(&KEY))
+    });
+    group.finish();
+
+    let our_pickle = inbound.pickle(&KEY).unwrap();
+    let their_pickle = their_inbound.pickle().encrypt(&KEY);
+    let mut group = c.benchmark_group("unpickle_inbound_group_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| InboundGroupSession::from_pickle(black_box(&our_pickle), &KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| {
+            let pickle =
+                vz::InboundGroupSessionPickle::from_encrypted(black_box(&their_pickle), &KEY)
+                    .unwrap();
+            vz::InboundGroupSession::from_pickle(pickle)
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = pickle;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = account, session, megolm
+}
+criterion_main!(pickle);
