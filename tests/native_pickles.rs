@@ -321,7 +321,8 @@ fn unpickled_megolm_sessions_behave_identically() {
     );
 }
 
-// spec/pickle.md PICKLE-NATIVE-PK-1.
+// spec/pickle.md PICKLE-NATIVE-PK-1, PICKLE-NATIVE-5: the key pair record gives back the same
+// public key, and the secret half decrypts.
 #[test]
 fn an_unpickled_pk_key_decrypts() {
     let mut rng = TestRng::new(6);
