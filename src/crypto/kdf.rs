@@ -3,6 +3,7 @@
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -26,44 +27,80 @@ const SHA256_IV: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
 
-/// RFC 2104 HMAC-SHA-256 for a 32-byte key and a message of at most 55 bytes, written as the
-/// four SHA-256 compressions it is: `H((K ⊕ opad) || H((K ⊕ ipad) || m))`, with no allocation
-/// and every key-dependent buffer zeroized. The Olm chain and the Megolm ratchet call this
-/// thousands of times per jump, where the general HMAC's setup cost dominates.
+/// RFC 2104 HMAC-SHA-256 for a 32-byte key and a message of at most 55 bytes, with scratch
+/// space that is zeroized when this call returns.
 fn hmac_sha256_short(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
-    use sha2::block_api::compress256;
-    use zeroize::Zeroizing;
+    HmacScratch::new().short(key, message)
+}
 
-    // Key block XOR pad, then the final block holding `tail` and SHA-256 padding for a total
-    // input of 64 + tail.len() bytes.
-    fn two_blocks(key: &[u8; 32], pad: u8, tail: &[u8]) -> [u8; 32] {
-        let mut blocks = Zeroizing::new([[0u8; 64]; 2]);
-        let [key_block, last] = &mut *blocks;
-        key_block.fill(pad);
-        for (b, k) in key_block.iter_mut().zip(key.iter()) {
-            *b ^= k;
+/// Scratch space for HMAC-SHA-256 with a 32-byte key and a short message, written as the four
+/// SHA-256 compressions it is: `H((K ⊕ opad) || H((K ⊕ ipad) || m))`, with no allocation.
+/// Every key-dependent byte lives here, so a ratchet jump of a thousand HMACs keeps one
+/// scratch and zeroizes it once, when it is dropped, instead of after every HMAC (the Olm chain
+/// and the Megolm ratchet call this thousands of times per jump).
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub(crate) struct HmacScratch {
+    blocks: [[u8; 64]; 2],
+    state: [u32; 8],
+    inner: [u8; 32],
+}
+
+impl HmacScratch {
+    pub(crate) fn new() -> Self {
+        Self {
+            blocks: [[0; 64]; 2],
+            state: [0; 8],
+            inner: [0; 32],
         }
-        let n = tail.len().min(SHORT_MESSAGE_MAX);
-        if let Some(dst) = last.get_mut(..n) {
-            dst.copy_from_slice(tail.get(..n).unwrap_or_default());
-        }
-        if let Some(b) = last.get_mut(n) {
-            *b = 0x80;
-        }
-        let bits = ((64 + n) as u64) * 8;
-        if let Some(dst) = last.get_mut(56..) {
-            dst.copy_from_slice(&bits.to_be_bytes());
-        }
-        let mut state = Zeroizing::new(SHA256_IV);
-        compress256(&mut state, &*blocks);
+    }
+
+    /// `HMAC-SHA256(key, message)` for a message of at most 55 bytes (longer ones are cut:
+    /// callers pass one byte).
+    pub(crate) fn short(&mut self, key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+        let mut inner = [0u8; 32];
+        two_blocks(&mut self.blocks, &mut self.state, key, 0x36, message, &mut inner);
+        self.inner = inner;
+        inner.zeroize();
         let mut out = [0u8; 32];
-        for (chunk, word) in out.chunks_exact_mut(4).zip(state.iter()) {
-            chunk.copy_from_slice(&word.to_be_bytes());
-        }
+        two_blocks(&mut self.blocks, &mut self.state, key, 0x5c, &self.inner, &mut out);
         out
     }
-    let inner = Zeroizing::new(two_blocks(key, 0x36, message));
-    two_blocks(key, 0x5c, inner.as_slice())
+}
+
+/// SHA-256 of `(key ⊕ pad) || tail` (64 + tail.len() bytes, one key block and one final block
+/// holding `tail` and the padding), into `out`.
+fn two_blocks(
+    blocks: &mut [[u8; 64]; 2],
+    state: &mut [u32; 8],
+    key: &[u8; 32],
+    pad: u8,
+    tail: &[u8],
+    out: &mut [u8; 32],
+) {
+    use sha2::block_api::compress256;
+
+    let [key_block, last] = blocks;
+    key_block.fill(pad);
+    for (b, k) in key_block.iter_mut().zip(key.iter()) {
+        *b ^= k;
+    }
+    last.fill(0);
+    let n = tail.len().min(SHORT_MESSAGE_MAX);
+    if let Some(dst) = last.get_mut(..n) {
+        dst.copy_from_slice(tail.get(..n).unwrap_or_default());
+    }
+    if let Some(b) = last.get_mut(n) {
+        *b = 0x80;
+    }
+    let bits = ((64 + n) as u64) * 8;
+    if let Some(dst) = last.get_mut(56..) {
+        dst.copy_from_slice(&bits.to_be_bytes());
+    }
+    *state = SHA256_IV;
+    compress256(state, &*blocks);
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state.iter()) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
 }
 
 /// `HMAC-SHA256(key, parts[0] || parts[1] || ...)` without concatenating.

@@ -3,7 +3,7 @@
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::crypto::cipher::CipherKeys;
-use crate::crypto::kdf::hmac_sha256;
+use crate::crypto::kdf::HmacScratch;
 
 /// HKDF info for Megolm message keys.
 const MEGOLM_KEYS_INFO: &[u8] = b"MEGOLM_KEYS";
@@ -19,8 +19,8 @@ pub(crate) struct MegolmRatchet {
 }
 
 /// spec/megolm.md MEGOLM-RATCHET-1: `H_k(A) = HMAC-SHA256(key = A, msg = k)`, k = 0..3.
-fn rehash(from: &[u8; 32], k: u8) -> [u8; 32] {
-    hmac_sha256(from, &[k])
+fn rehash(scratch: &mut HmacScratch, from: &[u8; 32], k: u8) -> [u8; 32] {
+    scratch.short(from, &[k])
 }
 
 impl MegolmRatchet {
@@ -48,13 +48,14 @@ impl MegolmRatchet {
 
     /// Rehashes parts `from..=3` from part `from`, highest first, so that part `from` itself is
     /// rehashed last and every other part is derived from its old value.
-    fn rehash_from(&mut self, from: usize) {
-        let source = self.parts.get(from).copied().unwrap_or_default();
+    fn rehash_from(&mut self, scratch: &mut HmacScratch, from: usize) {
+        let mut source = self.parts.get(from).copied().unwrap_or_default();
         for k in (from..4).rev() {
             if let Some(part) = self.parts.get_mut(k) {
-                *part = rehash(&source, k as u8);
+                *part = rehash(scratch, &source, k as u8);
             }
         }
+        source.zeroize();
     }
 
     /// spec/megolm.md MEGOLM-RATCHET-2: one step. The counter increments (wrapping at 2^32);
@@ -71,13 +72,14 @@ impl MegolmRatchet {
         } else {
             3
         };
-        self.rehash_from(h);
+        self.rehash_from(&mut HmacScratch::new(), h);
     }
 
     /// spec/megolm.md MEGOLM-RATCHET-3: jumps to `target` in at most 4 × 256 + 2 HMACs,
     /// giving the same state as repeated single steps. Moving "backwards" wraps through 2^32,
     /// exactly as libolm's `megolm_advance_to`.
     pub(crate) fn advance_to(&mut self, target: u32) {
+        let mut scratch = HmacScratch::new();
         for j in 0..4usize {
             let shift = 8 * (3 - j as u32);
             let mask = u32::MAX.checked_shl(shift).unwrap_or(0);
@@ -92,10 +94,10 @@ impl MegolmRatchet {
             // steps - 1 self-rehashes of R_j, then R_k = H_k(R_j) for k = 3 down to j.
             for _ in 1..steps {
                 if let Some(part) = self.parts.get_mut(j) {
-                    *part = rehash(part, j as u8);
+                    *part = rehash(&mut scratch, part, j as u8);
                 }
             }
-            self.rehash_from(j);
+            self.rehash_from(&mut scratch, j);
             self.counter = target & mask;
         }
     }
