@@ -58,11 +58,25 @@ impl HmacScratch {
     /// callers pass one byte).
     pub(crate) fn short(&mut self, key: &[u8; 32], message: &[u8]) -> [u8; 32] {
         let mut inner = [0u8; 32];
-        two_blocks(&mut self.blocks, &mut self.state, key, 0x36, message, &mut inner);
+        two_blocks(
+            &mut self.blocks,
+            &mut self.state,
+            key,
+            0x36,
+            message,
+            &mut inner,
+        );
         self.inner = inner;
         inner.zeroize();
         let mut out = [0u8; 32];
-        two_blocks(&mut self.blocks, &mut self.state, key, 0x5c, &self.inner, &mut out);
+        two_blocks(
+            &mut self.blocks,
+            &mut self.state,
+            key,
+            0x5c,
+            &self.inner,
+            &mut out,
+        );
         out
     }
 }
