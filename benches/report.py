@@ -33,8 +33,8 @@ OPERATIONS = [
     ("megolm_encrypt_4KiB", "Megolm encrypt 4 KiB", [("bound_ed25519_sign_100B", 1), ("bound_hkdf_sha256_80", 1), ("bound_aes256cbc_4KiB", 1)]),
     ("megolm_decrypt_100B", "Megolm decrypt 100 B", [("bound_ed25519_verify_100B", 1), ("bound_hkdf_sha256_80", 1), ("bound_aes256cbc_100B", 1)]),
     ("megolm_decrypt_4KiB", "Megolm decrypt 4 KiB", [("bound_ed25519_verify_100B", 1), ("bound_hkdf_sha256_80", 1), ("bound_aes256cbc_4KiB", 1)]),
-    ("megolm_new_inbound_decrypt_at_2^20", "Inbound session + decrypt at 2^20", [("bound_ed25519_verify_100B", 2), ("bound_hmac_sha256_32B_key", 20)]),
-    ("megolm_advance_to_2^31-1", "advance_to 2^31-1", [("bound_hmac_sha256_32B_key", 1022)]),
+    ("megolm_new_inbound_decrypt_at_2_20", "Inbound session + decrypt at 2^20", [("bound_ed25519_verify_100B", 2), ("bound_hmac_sha256_32B_key", 20)]),
+    ("megolm_advance_to_2_31-1", "advance_to 2^31-1", [("bound_hmac_sha256_32B_key", 1022)]),
     ("megolm_export_at_1000", "export_at(1000)", [("bound_hmac_sha256_32B_key", 236)]),
 ]
 
