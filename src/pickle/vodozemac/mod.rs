@@ -38,6 +38,11 @@ use crate::limits::MAX_VODOZEMAC_PICKLE_LENGTH;
 /// [`PickleError::InvalidField`].
 fn load_json<T: DeserializeOwned>(pickle: &str, key: &[u8; 32]) -> Result<T, PickleError> {
     let body = open_bounded(pickle, key, MAX_VODOZEMAC_PICKLE_LENGTH)?;
+    // JSON is UTF-8; serde_json does not check the strings it skips (fuzz finding: invalid
+    // UTF-8 inside an ignored field was taken).
+    if core::str::from_utf8(&body).is_err() {
+        return Err(PickleError::InvalidField);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
     let value = T::deserialize(&mut deserializer).map_err(json_error)?;
     deserializer.end().map_err(|_| PickleError::ExtraData)?;

@@ -1,0 +1,10 @@
+//! libolm pickle of an Olm account (`Account::from_libolm_pickle`, versions 2, 3 and 4).
+//! Input layout and checks: `protee_fuzz::pickles` (never panics; an accepted pickle
+//! re-pickles to itself, loads again, survives a native round trip, and works).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use protee_fuzz::pickles::{self, kinds};
+
+fuzz_target!(|data: &[u8]| pickles::libolm(&kinds::ACCOUNT, data));
