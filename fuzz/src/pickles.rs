@@ -69,7 +69,11 @@ pub fn libolm<T>(kind: &Kind<T>, data: &[u8]) {
         let Ok(text) = std::str::from_utf8(data) else {
             return;
         };
-        let key: &[u8] = if mode.is_multiple_of(4) { PICKLE_KEY } else { b"" };
+        let key: &[u8] = if mode.is_multiple_of(4) {
+            PICKLE_KEY
+        } else {
+            b""
+        };
         match (kind.load)(text, key) {
             Ok(object) => {
                 let body = envelope::libolm_open(text, key).expect("protee opened it");
@@ -142,8 +146,10 @@ pub fn native<T>(kind: &Kind<T>, data: &[u8]) {
             // natively and is then refused, as `InvalidField`, from libolm's format (see
             // fuzz/README.md, "Findings").
             let libolm = (kind.store)(&object, PICKLE_KEY);
-            let consistent = libolm.is_empty()
-                || match (kind.load)(&libolm, PICKLE_KEY) {
+            // (When libolm's format cannot express the state, e.g. a previous fallback key
+            // without a current one, the key pairs go unchecked: the object is not exercised.)
+            let consistent = !libolm.is_empty()
+                && match (kind.load)(&libolm, PICKLE_KEY) {
                     Ok(back) => {
                         assert_eq!((kind.store)(&back, PICKLE_KEY), libolm);
                         true
