@@ -11,8 +11,10 @@
 //!   encrypted pickle (`pickle().encrypt(&key)`).
 //! - `unpickle_*`: protee's `from_pickle` against vodozemac's `*Pickle::from_encrypted` followed
 //!   by `from_pickle`: from the stored string to a usable object.
-//! - `libolm_import_account_50_otks`: `Account::from_libolm_pickle` in both, on the same
-//!   libolm pickle.
+//! - `libolm_import_*`: `from_libolm_pickle` in both, on the same libolm pickle (every object
+//!   type; vodozemac can import all five).
+//! - `libolm_export_*`: `to_libolm_pickle`; vodozemac can write libolm's format only for an
+//!   account and a PK decryption key, so the other rows have protee alone.
 //!
 //! The states: an account with 50 one-time keys and a fallback key; an established Olm session
 //! (two receiver chains, a sender chain, three skipped message keys); an outbound Megolm
@@ -28,6 +30,7 @@ use common::TestRng;
 use criterion::{Criterion, criterion_group, criterion_main};
 use protee::megolm::{GroupSession, InboundGroupSession};
 use protee::olm::{Account, OlmMessage, Session};
+use protee::pk::PkDecryption;
 
 const KEY: [u8; 32] = [0x42; 32];
 
@@ -36,6 +39,7 @@ mod vz {
         GroupSession, GroupSessionPickle, InboundGroupSession, InboundGroupSessionPickle,
     };
     pub use vodozemac::olm::{Account, AccountPickle, Session, SessionPickle};
+    pub use vodozemac::pk_encryption::PkDecryption;
 }
 
 /// A protee account with 50 one-time keys and a fallback key, and the same account in
@@ -140,6 +144,15 @@ fn account(c: &mut Criterion) {
         b.iter(|| vz::Account::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
     });
     group.finish();
+
+    let mut group = c.benchmark_group("libolm_export_account_50_otks");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&ours).to_libolm_pickle(&KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| black_box(&theirs).to_libolm_pickle(&KEY).unwrap())
+    });
+    group.finish();
 }
 
 fn session(c: &mut Criterion) {
@@ -164,6 +177,22 @@ fn session(c: &mut Criterion) {
             let pickle = vz::SessionPickle::from_encrypted(black_box(&their_pickle), &KEY).unwrap();
             vz::Session::from_pickle(pickle)
         })
+    });
+    group.finish();
+
+    let libolm = ours.to_libolm_pickle(&KEY).unwrap();
+    let mut group = c.benchmark_group("libolm_import_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| Session::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| vz::Session::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("libolm_export_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&ours).to_libolm_pickle(&KEY).unwrap())
     });
     group.finish();
 }
@@ -219,6 +248,86 @@ fn megolm(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    let outbound_libolm = outbound.to_libolm_pickle(&KEY);
+    let mut group = c.benchmark_group("libolm_import_group_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| GroupSession::from_libolm_pickle(black_box(&outbound_libolm), &KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| vz::GroupSession::from_libolm_pickle(black_box(&outbound_libolm), &KEY).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("libolm_export_group_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&outbound).to_libolm_pickle(&KEY))
+    });
+    group.finish();
+
+    let inbound_libolm = inbound.to_libolm_pickle(&KEY);
+    let mut group = c.benchmark_group("libolm_import_inbound_group_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| {
+            InboundGroupSession::from_libolm_pickle(black_box(&inbound_libolm), &KEY).unwrap()
+        })
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| {
+            vz::InboundGroupSession::from_libolm_pickle(black_box(&inbound_libolm), &KEY).unwrap()
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("libolm_export_inbound_group_session");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&inbound).to_libolm_pickle(&KEY))
+    });
+    group.finish();
+}
+
+/// A PK decryption key: protee's native pickle (vodozemac has none for this object) and
+/// libolm's format in both.
+fn pk(c: &mut Criterion) {
+    let mut rng = TestRng::new(4);
+    let ours = PkDecryption::new_with_rng(&mut rng);
+    let libolm = ours.to_libolm_pickle(&KEY);
+    let theirs = vz::PkDecryption::from_libolm_pickle(&libolm, &KEY).unwrap();
+    assert_eq!(
+        theirs.public_key().to_base64(),
+        ours.public_key().to_base64()
+    );
+
+    let mut group = c.benchmark_group("pickle_pk_decryption");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&ours).pickle(&KEY).unwrap())
+    });
+    group.finish();
+
+    let native = ours.pickle(&KEY).unwrap();
+    let mut group = c.benchmark_group("unpickle_pk_decryption");
+    group.bench_function("protee", |b| {
+        b.iter(|| PkDecryption::from_pickle(black_box(&native), &KEY).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("libolm_import_pk_decryption");
+    group.bench_function("protee", |b| {
+        b.iter(|| PkDecryption::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| vz::PkDecryption::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("libolm_export_pk_decryption");
+    group.bench_function("protee", |b| {
+        b.iter(|| black_box(&ours).to_libolm_pickle(&KEY))
+    });
+    group.bench_function("vodozemac", |b| {
+        b.iter(|| black_box(&theirs).to_libolm_pickle(&KEY).unwrap())
+    });
+    group.finish();
 }
 
 criterion_group! {
@@ -226,6 +335,6 @@ criterion_group! {
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = account, session, megolm
+    targets = account, session, megolm, pk
 }
 criterion_main!(pickle);

@@ -181,8 +181,11 @@ impl EstablishedSas {
             .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
         let mut numbers = [0u16; 3];
         for (number, shift) in numbers.iter_mut().zip(SHIFTS) {
-            // Masked to 13 bits, so the cast cannot truncate and the sum cannot overflow.
-            *number = ((bits >> shift) & 0x1fff) as u16 + 1000;
+            // reason: masked to 13 bits, so the cast cannot truncate and the sum is at most
+            // 8191 + 1000 = 9191.
+            #[allow(clippy::arithmetic_side_effects)]
+            let value = ((bits >> shift) & 0x1fff) as u16 + 1000;
+            *number = value;
         }
         numbers
     }
@@ -299,10 +302,10 @@ fn libolm_in_place_base64(mac: &[u8; 32]) -> String {
     // Ten whole groups cover bytes 0..30 and write characters 0..40.
     for group in 0..10 {
         let mut read = [0u8; 3];
-        if let Some(source) = buffer.get(3 * group..3 * group + 3) {
+        if let Some(source) = buffer.chunks_exact(3).nth(group) {
             read.copy_from_slice(source);
         }
-        if let Some(target) = buffer.get_mut(4 * group..4 * group + 4) {
+        if let Some(target) = buffer.chunks_exact_mut(4).nth(group) {
             encode_into(&read, target);
         }
     }

@@ -55,16 +55,20 @@ impl CipherKeys {
     }
 
     /// Length of the AES-256-CBC/PKCS#7 ciphertext of `plaintext_len` bytes: always at least one
-    /// byte of padding, so a whole block is added when the plaintext is block-aligned.
+    /// byte of padding, so a whole block is added when the plaintext is block-aligned. Saturates
+    /// only for lengths no slice can have (a slice holds at most `isize::MAX` bytes).
     pub(crate) const fn ciphertext_len(plaintext_len: usize) -> usize {
-        plaintext_len - plaintext_len % BLOCK_SIZE + BLOCK_SIZE
+        (plaintext_len / BLOCK_SIZE)
+            .saturating_add(1)
+            .saturating_mul(BLOCK_SIZE)
     }
 
     /// spec/olm.md OLM-CIPHER-2: AES-256-CBC with PKCS#7 padding, appended to `out`.
     pub(crate) fn encrypt_into(&self, plaintext: &[u8], out: &mut Vec<u8>) {
         let start = out.len();
         let ct_len = Self::ciphertext_len(plaintext.len());
-        out.resize(start + ct_len, 0);
+        // Saturating: a length that large could not be allocated anyway.
+        out.resize(start.saturating_add(ct_len), 0);
         let Some(dst) = out.get_mut(start..) else {
             return;
         };

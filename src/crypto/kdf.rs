@@ -106,6 +106,8 @@ fn two_blocks(
     if let Some(b) = last.get_mut(n) {
         *b = 0x80;
     }
+    // reason: n <= SHORT_MESSAGE_MAX = 55, so the bit count is at most (64 + 55) * 8 = 952.
+    #[allow(clippy::arithmetic_side_effects)]
     let bits = ((64 + n) as u64) * 8;
     if let Some(dst) = last.get_mut(56..) {
         dst.copy_from_slice(&bits.to_be_bytes());

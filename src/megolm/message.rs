@@ -81,14 +81,12 @@ impl MegolmMessage {
         mac: impl FnOnce(&[u8]) -> [u8; 32],
         sign: impl FnOnce(&[u8]) -> Ed25519Signature,
     ) -> Self {
-        let capacity = 1
-            + 1
-            + varint::encoded_len(u64::from(message_index))
-            + 1
-            + varint::encoded_len(ciphertext_len as u64)
-            + ciphertext_len
-            + MAC_LENGTH
-            + SIGNATURE_LENGTH;
+        // Version, index tag, index, ciphertext tag, length, ciphertext, MAC, signature;
+        // saturating: a length that large could not be allocated anyway.
+        let capacity = (1 + 1 + 1 + MAC_LENGTH + SIGNATURE_LENGTH)
+            .saturating_add(varint::encoded_len(u64::from(message_index)))
+            .saturating_add(varint::encoded_len(ciphertext_len as u64))
+            .saturating_add(ciphertext_len);
         let mut bytes = Vec::with_capacity(capacity);
         bytes.push(VERSION);
         bytes.push(INDEX_TAG);

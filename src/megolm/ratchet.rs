@@ -80,8 +80,8 @@ impl MegolmRatchet {
     /// exactly as libolm's `megolm_advance_to`.
     pub(crate) fn advance_to(&mut self, target: u32) {
         let mut scratch = HmacScratch::new();
-        for j in 0..4usize {
-            let shift = 8 * (3 - j as u32);
+        // R_j follows the counter's byte j from the top: bits 24.. for R_0, down to 0.. for R_3.
+        for (j, shift) in [24u32, 16, 8, 0].into_iter().enumerate() {
             let mask = u32::MAX.checked_shl(shift).unwrap_or(0);
             let mut steps = (target >> shift).wrapping_sub(self.counter >> shift) & 0xff;
             if steps == 0 {

@@ -73,7 +73,8 @@ impl Account {
     fn dehydrated_body(&self) -> Result<Zeroizing<Vec<u8>>, PickleError> {
         let seed = self.signing_key.seed().ok_or(PickleError::Unsupported)?;
         let otks = &self.one_time_keys.keys;
-        let mut w = Writer::with_capacity(4 + 32 + 32 + 4 + 32 * otks.len() + 1 + 32);
+        let keys = otks.len().saturating_mul(32);
+        let mut w = Writer::with_capacity(keys.saturating_add(4 + 32 + 32 + 4 + 1 + 32));
         w.u32(VERSION);
         w.bytes(self.identity_key.to_bytes().as_slice());
         w.bytes(seed);
@@ -165,7 +166,7 @@ fn seal(
     let tag = cipher
         .encrypt_inout_detached(nonce.into(), &[], body.as_mut_slice().into())
         .unwrap_or_default();
-    let mut out = Vec::with_capacity(body.len() + TAG_LENGTH);
+    let mut out = Vec::with_capacity(body.len().saturating_add(TAG_LENGTH));
     out.extend_from_slice(&body);
     out.extend_from_slice(&tag);
     DehydratedDevice {

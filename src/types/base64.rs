@@ -19,9 +19,15 @@ pub fn decode(text: &str) -> Result<Vec<u8>, DecodeError> {
     Base64Unpadded::decode_vec(text).map_err(|_| DecodeError::InvalidBase64)
 }
 
-/// Number of base64 characters for `n` bytes, unpadded.
+/// Number of base64 characters for `n` bytes, unpadded: 4 per whole group of 3 bytes, then 2
+/// or 3 for a last group of 1 or 2 bytes. Saturates at `usize::MAX` (no text is that long).
 pub const fn encoded_len(n: usize) -> usize {
-    (n * 4).div_ceil(3)
+    let last = match n % 3 {
+        0 => 0,
+        1 => 2,
+        _ => 3,
+    };
+    (n / 3).saturating_mul(4).saturating_add(last)
 }
 
 /// spec/olm.md OLM-B64-2: decodes exactly `N` bytes. The text length is checked before any

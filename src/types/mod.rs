@@ -1,6 +1,7 @@
 //! Public key types, signatures, key ids and their base64 forms.
 
 pub mod base64;
+pub(crate) mod base64_vartime;
 mod key_id;
 #[cfg(feature = "serde")]
 mod serde;

@@ -6,7 +6,7 @@
 //! `N passed, N failed`; SKIP lines are counted in neither. Exits 0 iff nothing failed, 1 if a
 //! check failed, 2 if the file could not be read.
 
-mod format;
+pub(crate) mod format;
 mod megolm;
 mod olm;
 mod pickle;
@@ -64,6 +64,25 @@ pub struct Report {
 }
 
 impl Report {
+    /// The checks under a section name of another kind of file (a primitive standard, a
+    /// negative family).
+    pub fn named(&mut self, section: &'static str) -> Checker<'_> {
+        Checker {
+            report: self,
+            section,
+        }
+    }
+
+    /// Prints the summary line, `N passed, N failed`; success iff nothing failed.
+    pub fn finish(&self) -> ExitCode {
+        println!("{} passed, {} failed", self.passed, self.failed);
+        if self.failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    }
+
     /// The checks of one section.
     pub fn section(&mut self, section: Section) -> Checker<'_> {
         Checker {
@@ -167,6 +186,16 @@ pub fn run(args: &[String]) -> ExitCode {
         },
         _ => return usage(),
     };
+    if only.is_none() {
+        match other_format(path) {
+            Ok(Some(run)) => return run,
+            Ok(None) => {}
+            Err(message) => {
+                eprintln!("error: {path}: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let (vectors, raw) = match load(path) {
         Ok(loaded) => loaded,
         Err(message) => {
@@ -195,11 +224,19 @@ pub fn run(args: &[String]) -> ExitCode {
             Section::Utility => utility::check(&vectors.utility, &mut checker),
         }
     }
-    println!("{} passed, {} failed", report.passed, report.failed);
-    if report.failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    report.finish()
+}
+
+/// Runs the checks of a primitive or negative vector file (told apart by the top-level
+/// `format`); `None` for any other format, which [`load`] then reads or refuses.
+fn other_format(path: &str) -> Result<Option<ExitCode>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let header: Header = serde_json::from_str(&text)
+        .map_err(|e| format!("not a vector file (no format header): {e}"))?;
+    match header.format.as_str() {
+        crate::primitives::FORMAT => crate::primitives::run(&text).map(Some),
+        crate::negative::FORMAT => crate::negative::verify(&text).map(Some),
+        _ => Ok(None),
     }
 }
 

@@ -17,6 +17,11 @@ use crate::limits::MAX_ONE_TIME_KEYS;
 use crate::olm::messages::{OlmMessage, PreKeyMessage};
 use crate::olm::session::Session;
 use crate::random::rng_bytes;
+
+/// One-time keys whose public keys are computed together (spec/olm.md OLM-DH-3): large enough
+/// that the shared field inversion costs next to nothing per key, small enough to bound the
+/// secrets held at once.
+const KEYGEN_BATCH: usize = 64;
 use crate::types::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, KeyId};
 
 /// A device's two public identity keys.
@@ -135,12 +140,12 @@ impl Account {
     /// spec/olm.md OLM-OTK-1: generates `count` one-time keys, 32 bytes of `rng` each, and
     /// returns their ids.
     pub fn generate_one_time_keys(&mut self, count: usize, rng: &mut impl CryptoRng) -> Vec<KeyId> {
-        (0..count)
-            .map(|_| {
-                let bytes = rng_bytes::<32>(rng);
-                self.add_one_time_key(&bytes)
-            })
-            .collect()
+        let drawn: Result<_, core::convert::Infallible> =
+            self.add_one_time_keys(count, || Ok(rng_bytes::<32>(rng)));
+        match drawn {
+            Ok(ids) => ids,
+            Err(never) => match never {},
+        }
     }
 
     /// [`Account::generate_one_time_keys`] with the operating system's RNG.
@@ -149,19 +154,39 @@ impl Account {
         &mut self,
         count: usize,
     ) -> Result<Vec<KeyId>, crate::RandomError> {
+        self.add_one_time_keys(count, crate::random::os_bytes::<32>)
+    }
+
+    /// Draws `count` secrets in order, each taking the next key id (so the random bytes and ids
+    /// match libolm's one-by-one generation), and computes their public keys in batches of
+    /// [`KEYGEN_BATCH`] (spec/olm.md OLM-DH-3: one field inversion per batch). At most one batch
+    /// of secrets is held at a time, whatever `count` is.
+    fn add_one_time_keys<E>(
+        &mut self,
+        count: usize,
+        mut draw: impl FnMut() -> Result<Zeroizing<[u8; 32]>, E>,
+    ) -> Result<Vec<KeyId>, E> {
         let mut ids = Vec::with_capacity(count.min(MAX_ONE_TIME_KEYS));
+        let mut batch = Vec::with_capacity(count.min(KEYGEN_BATCH));
         for _ in 0..count {
-            let bytes = crate::random::os_bytes::<32>()?;
-            ids.push(self.add_one_time_key(&bytes));
+            batch.push(draw()?);
+            if batch.len() == KEYGEN_BATCH {
+                self.insert_one_time_keys(core::mem::take(&mut batch), &mut ids);
+            }
         }
+        self.insert_one_time_keys(batch, &mut ids);
         Ok(ids)
     }
 
-    fn add_one_time_key(&mut self, bytes: &[u8; 32]) -> KeyId {
-        let id = self.next_key_id();
-        self.one_time_keys
-            .insert(id, Curve25519SecretKey::from_bytes(*bytes));
-        id
+    fn insert_one_time_keys(&mut self, secrets: Vec<Zeroizing<[u8; 32]>>, ids: &mut Vec<KeyId>) {
+        if secrets.is_empty() {
+            return;
+        }
+        for key in Curve25519SecretKey::from_bytes_batch(secrets) {
+            let id = self.next_key_id();
+            self.one_time_keys.insert(id, key);
+            ids.push(id);
+        }
     }
 
     /// spec/olm.md OLM-OTK-3: the unpublished one-time keys, newest first.

@@ -85,15 +85,12 @@ impl NormalMessage {
         write_ciphertext: impl FnOnce(&mut Vec<u8>),
         mac: impl FnOnce(&[u8]) -> [u8; 32],
     ) -> Self {
-        let capacity = 1
-            + 2
-            + 32
-            + 1
-            + varint::encoded_len(u64::from(chain_index))
-            + 1
-            + varint::encoded_len(ciphertext_len as u64)
-            + ciphertext_len
-            + MAC_LENGTH;
+        // Version, ratchet key field, index tag, index, ciphertext tag, length, ciphertext, MAC;
+        // saturating: a length that large could not be allocated anyway.
+        let capacity = (1 + 2 + 32 + 1 + 1 + MAC_LENGTH)
+            .saturating_add(varint::encoded_len(u64::from(chain_index)))
+            .saturating_add(varint::encoded_len(ciphertext_len as u64))
+            .saturating_add(ciphertext_len);
         let mut bytes = Vec::with_capacity(capacity);
         bytes.push(VERSION);
         write_bytes_field(&mut bytes, RATCHET_KEY_TAG, ratchet_key.as_bytes());

@@ -60,9 +60,13 @@ impl PreKeyMessage {
         message: NormalMessage,
     ) -> Self {
         let inner = message.as_bytes();
-        let mut bytes = Vec::with_capacity(
-            1 + 3 * 34 + 1 + varint::encoded_len(inner.len() as u64) + inner.len(),
-        );
+        // Message, its length, then version, three key fields and message tag; saturating: a
+        // length that large could not be allocated anyway.
+        let capacity = inner
+            .len()
+            .saturating_add(varint::encoded_len(inner.len() as u64))
+            .saturating_add(1 + 3 * 34 + 1);
+        let mut bytes = Vec::with_capacity(capacity);
         bytes.push(VERSION);
         write_bytes_field(&mut bytes, ONE_TIME_KEY_TAG, one_time_key.as_bytes());
         write_bytes_field(&mut bytes, BASE_KEY_TAG, base_key.as_bytes());

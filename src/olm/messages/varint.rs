@@ -11,14 +11,9 @@ pub(crate) fn encode(mut value: u64, out: &mut Vec<u8>) {
     out.push(value as u8);
 }
 
-/// Number of bytes `encode` writes for `value`.
-pub(crate) const fn encoded_len(mut value: u64) -> usize {
-    let mut n = 1;
-    while value >= 0x80 {
-        value >>= 7;
-        n += 1;
-    }
-    n
+/// Number of bytes `encode` writes for `value`: one per value `encode` sees in its loop.
+pub(crate) fn encoded_len(value: u64) -> usize {
+    core::iter::successors(Some(value), |&v| (v >= 0x80).then_some(v >> 7)).count()
 }
 
 /// spec/olm.md OLM-MSG-2: strict decoding into a `u32`. Refuses truncated input, more than
@@ -26,15 +21,16 @@ pub(crate) const fn encoded_len(mut value: u64) -> usize {
 /// encodings (a final group of zero after the first byte). Returns the value and bytes read.
 pub(crate) fn decode_u32(input: &[u8]) -> Option<(u32, usize)> {
     let mut value: u64 = 0;
-    for (i, &byte) in input.iter().enumerate().take(5) {
-        let shift = 7 * i as u32;
+    // At most 5 bytes: the shift of each byte's 7 bits, and the bytes read up to it.
+    let groups = [(0u32, 1usize), (7, 2), (14, 3), (21, 4), (28, 5)];
+    for (&byte, (shift, read)) in input.iter().zip(groups) {
         value |= u64::from(byte & 0x7f) << shift;
         if byte & 0x80 == 0 {
-            if byte == 0 && i > 0 {
+            if byte == 0 && read > 1 {
                 return None; // over-long encoding
             }
             let value = u32::try_from(value).ok()?;
-            return Some((value, i + 1));
+            return Some((value, read));
         }
     }
     None

@@ -19,6 +19,7 @@ pub(crate) use sender_chain::SenderChain;
 
 use crate::crypto::Curve25519SecretKey;
 use crate::crypto::kdf::{ZERO_SALT, hkdf_sha256, sha256};
+use crate::crypto::x25519::diffie_hellman_many;
 use crate::error::{DecryptionError, SessionCreationError};
 use crate::limits::{MAX_MESSAGE_GAP, MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS};
 use crate::olm::messages::{MessageType, NormalMessage, OlmMessage, PreKeyMessage};
@@ -80,9 +81,13 @@ fn derive_initial_keys(
     blocks: [(&Curve25519SecretKey, &Curve25519PublicKey); 3],
 ) -> Result<(RootKey, ChainKey), SessionCreationError> {
     let mut secret = Zeroizing::new([0u8; 96]);
-    for ((ours, theirs), out) in blocks.into_iter().zip(secret.chunks_exact_mut(32)) {
-        let shared = ours
-            .diffie_hellman(theirs)
+    // spec/olm.md OLM-DH-3: the three X25519 products computed together.
+    for (shared, out) in diffie_hellman_many(blocks)
+        .into_iter()
+        .zip(secret.chunks_exact_mut(32))
+    {
+        let shared = shared
+            .contributory()
             .map_err(|_| SessionCreationError::NonContributoryKey)?;
         out.copy_from_slice(shared.as_bytes());
     }
@@ -105,8 +110,13 @@ impl Session {
         let mut ratchet_bytes = Zeroizing::new([0u8; 32]);
         base_bytes.copy_from_slice(base);
         ratchet_bytes.copy_from_slice(ratchet);
-        let base_key = Curve25519SecretKey::from_bytes(*base_bytes);
-        let ratchet_key = RatchetKey::new(Curve25519SecretKey::from_bytes(*ratchet_bytes));
+        let mut keys =
+            Curve25519SecretKey::from_bytes_batch(alloc::vec![base_bytes, ratchet_bytes])
+                .into_iter();
+        let (Some(base_key), Some(ratchet_key)) = (keys.next(), keys.next()) else {
+            return Err(SessionCreationError::NonContributoryKey);
+        };
+        let ratchet_key = RatchetKey::new(ratchet_key);
 
         let (root_key, chain_key) = derive_initial_keys([
             (our_identity, their_one_time_key),

@@ -3,9 +3,13 @@
 
 use alloc::string::String;
 
+use alloc::vec::Vec;
+
 use super::{
-    load, read_curve25519_pair, read_ed25519_pair, store, write_curve25519_pair, write_ed25519_pair,
+    load, read_curve25519_pair, read_ed25519_pair, read_unchecked_curve25519_pair, store,
+    write_curve25519_pair, write_ed25519_pair,
 };
+use crate::crypto::Curve25519SecretKey;
 use crate::error::PickleError;
 use crate::limits::{MAX_FALLBACK_KEYS, MAX_ONE_TIME_KEYS};
 use crate::olm::Account;
@@ -16,11 +20,12 @@ use crate::types::KeyId;
 /// The version libolm 3.2 writes.
 const VERSION: u32 = 4;
 
-/// One OTK record: u32 id | bool published | kp25519 (69 bytes).
+/// One OTK record: u32 id | bool published | kp25519 (69 bytes). The key pair is checked
+/// later, with all the account's other one-time and fallback keys.
 fn read_key(r: &mut Reader<'_>) -> Result<OneTimeKey, PickleError> {
     let id = KeyId(r.u32()?);
     let published = r.bool()?;
-    let key = read_curve25519_pair(r)?;
+    let key = read_unchecked_curve25519_pair(r)?;
     Ok(OneTimeKey { id, published, key })
 }
 
@@ -86,6 +91,17 @@ impl Account {
                 _ => {}
             }
             let last_key_id = r.u32()?;
+            // Every one-time and fallback key must match its secret (one batch).
+            let keys: Vec<&Curve25519SecretKey> = one_time_keys
+                .keys
+                .iter()
+                .chain(&fallback_keys.current)
+                .chain(&fallback_keys.previous)
+                .map(|key| &key.key)
+                .collect();
+            if !Curve25519SecretKey::public_keys_match(&keys) {
+                return Err(PickleError::InvalidField);
+            }
             Ok(Account {
                 signing_key,
                 identity_key,
@@ -103,7 +119,11 @@ impl Account {
         let otks = &self.one_time_keys.keys;
         store(
             pickle_key,
-            4 + 96 + 64 + 4 + 69 * (otks.len() + 2) + 5,
+            // 69 bytes per one-time key and per fallback key (two at most), then fixed fields.
+            otks.len()
+                .saturating_add(2)
+                .saturating_mul(69)
+                .saturating_add(4 + 96 + 64 + 4 + 5),
             |w| {
                 w.u32(VERSION);
                 write_ed25519_pair(w, &self.signing_key);

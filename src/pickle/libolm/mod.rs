@@ -25,6 +25,7 @@ use crate::crypto::cipher::{BLOCK_SIZE, CipherError, CipherKeys};
 use crate::error::PickleError;
 use crate::limits::MAX_PICKLE_LENGTH;
 use crate::types::base64;
+use crate::types::base64_vartime;
 
 /// HKDF info of the pickle keys.
 const PICKLE_INFO: &[u8] = b"Pickle";
@@ -35,7 +36,8 @@ const MAC_LENGTH: usize = 8;
 /// spec/pickle.md PICKLE-LIBOLM-1: encrypts a body and appends the truncated MAC.
 fn seal(body: &[u8], pickle_key: &[u8]) -> String {
     let keys = CipherKeys::derive(pickle_key, PICKLE_INFO);
-    let mut out = Vec::with_capacity(CipherKeys::ciphertext_len(body.len()) + MAC_LENGTH);
+    let mut out =
+        Vec::with_capacity(CipherKeys::ciphertext_len(body.len()).saturating_add(MAC_LENGTH));
     keys.encrypt_into(body, &mut out);
     let mac = keys.mac(&out);
     out.extend_from_slice(mac.get(..MAC_LENGTH).unwrap_or_default());
@@ -58,7 +60,8 @@ pub(super) fn open_bounded(
     if pickle.len() > max_length {
         return Err(PickleError::TooLong { got: pickle.len() });
     }
-    let raw = base64::decode(pickle).map_err(|_| PickleError::InvalidBase64)?;
+    // spec/olm.md OLM-B64-3: the text is ciphertext and a tag, nothing secret.
+    let raw = base64_vartime::decode(pickle).map_err(|_| PickleError::InvalidBase64)?;
     let Some(ct_len) = raw.len().checked_sub(MAC_LENGTH) else {
         return Err(PickleError::InvalidLength);
     };
@@ -112,6 +115,18 @@ fn read_curve25519_pair(
         return Err(PickleError::InvalidField);
     }
     Ok(secret)
+}
+
+/// libolm's `kp25519` taken as stored; the caller must check the pair before using it
+/// ([`crate::crypto::Curve25519SecretKey::public_keys_match`], batched over a whole account).
+fn read_unchecked_curve25519_pair(
+    r: &mut Reader<'_>,
+) -> Result<crate::crypto::Curve25519SecretKey, PickleError> {
+    let public = crate::types::Curve25519PublicKey::from_bytes(r.array::<32>()?);
+    Ok(crate::crypto::Curve25519SecretKey::from_parts(
+        *r.secret::<32>()?,
+        public,
+    ))
 }
 
 fn write_curve25519_pair(w: &mut Writer, key: &crate::crypto::Curve25519SecretKey) {

@@ -99,7 +99,8 @@ impl Session {
     /// are libolm's); [`PickleError::Unsupported`] is returned only for a state libolm cannot
     /// express, a pending ratchet against a key that is not the newest receiver chain's.
     pub fn to_libolm_pickle(&self, pickle_key: &[u8]) -> Result<String, PickleError> {
-        let capacity = 4 + 1 + 128 + 4 + 100 + 4 + 68 * self.receiver_chains.len() + 4 + 68 * 40;
+        let chains = self.receiver_chains.len().saturating_mul(68);
+        let capacity = chains.saturating_add(4 + 1 + 128 + 4 + 100 + 4 + 4 + 68 * 40);
         store(pickle_key, capacity, |w| {
             w.u32(VERSION);
             w.bool(self.received_message);

@@ -214,8 +214,15 @@ fn account_versions_and_strictness() {
         Account::from_libolm_pickle(&seal(&flag, KEY), KEY).err(),
         Some(PickleError::InvalidField)
     );
-    // A public key that does not match its private key (identity, Ed25519, one-time key).
-    for at in [4, 4 + 96, 4 + 96 + 64 + 4 + 5] {
+    // A public key that does not match its private key (identity, Ed25519, first and last
+    // one-time key, fallback key: the last three are checked together, in one batch).
+    for at in [
+        4,
+        4 + 96,
+        4 + 96 + 64 + 4 + 5,
+        otk_end - 69 + 5,
+        otk_end + 1 + 5,
+    ] {
         let mut mismatch = v4.clone();
         mismatch[at] ^= 1;
         assert_eq!(

@@ -106,7 +106,9 @@ impl Account {
     /// The largest body this account can have (97-byte Ed25519 record, both fallback keys),
     /// so that the zeroizing buffer never reallocates and leaves a copy behind.
     fn body_capacity(&self) -> usize {
-        97 + 64 + 4 + KEY_RECORD_LENGTH * (self.one_time_keys.keys.len() + 2) + 6
+        let keys = self.one_time_keys.keys.len().saturating_add(2);
+        keys.saturating_mul(KEY_RECORD_LENGTH)
+            .saturating_add(97 + 64 + 4 + 6)
     }
 
     fn write_body(&self, w: &mut Writer) {

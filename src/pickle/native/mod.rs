@@ -26,6 +26,7 @@ use crate::crypto::{Curve25519SecretKey, Ed25519SecretKey};
 use crate::error::PickleError;
 use crate::limits::MAX_PICKLE_LENGTH;
 use crate::megolm::ratchet::{MegolmRatchet, RATCHET_LENGTH};
+use crate::types::base64_vartime;
 use crate::types::{Curve25519PublicKey, Ed25519PublicKey, base64};
 
 /// spec/pickle.md PICKLE-NATIVE-1: the format version, first byte of every native pickle.
@@ -80,7 +81,7 @@ fn seal(
     else {
         return String::new();
     };
-    let mut out = Vec::with_capacity(ENVELOPE_LENGTH + body.len());
+    let mut out = Vec::with_capacity(body.len().saturating_add(ENVELOPE_LENGTH));
     out.extend_from_slice(&header);
     out.extend_from_slice(nonce);
     out.extend_from_slice(&body);
@@ -98,7 +99,8 @@ fn open(
     if pickle.len() > MAX_PICKLE_LENGTH {
         return Err(PickleError::TooLong { got: pickle.len() });
     }
-    let raw = base64::decode(pickle).map_err(|_| PickleError::InvalidBase64)?;
+    // spec/olm.md OLM-B64-3: the text is ciphertext and a tag, nothing secret.
+    let raw = base64_vartime::decode(pickle).map_err(|_| PickleError::InvalidBase64)?;
     let (version, rest) = raw.split_first().ok_or(PickleError::InvalidLength)?;
     if *version != VERSION {
         return Err(PickleError::UnknownVersion {

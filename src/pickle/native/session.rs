@@ -142,11 +142,13 @@ impl Session {
     /// The largest body this session can have (with a sender chain), so that the zeroizing
     /// buffer never reallocates and leaves a copy behind.
     fn body_capacity(&self) -> usize {
-        1 + 96
-            + 32
-            + 101
-            + 8
-            + CHAIN_RECORD_LENGTH * (self.receiver_chains.len() + self.skipped_keys.len())
+        let records = self
+            .receiver_chains
+            .len()
+            .saturating_add(self.skipped_keys.len());
+        records
+            .saturating_mul(CHAIN_RECORD_LENGTH)
+            .saturating_add(1 + 96 + 32 + 101 + 8)
     }
 
     fn write_body(&self, w: &mut Writer) {
