@@ -182,12 +182,13 @@ pub fn native<T>(kind: &Kind<T>, data: &[u8]) {
 pub mod kinds {
     //! The five object kinds.
 
+    use protee::Ed25519SecretKey;
     use protee::megolm::{GroupSession, InboundGroupSession, MegolmMessage};
     use protee::olm::{Account, Session};
     use protee::pk::{PkDecryption, PkEncryption};
 
     use super::Kind;
-    use crate::envelope::NativeObject;
+    use crate::envelope::{self, NativeObject};
     use crate::rng::SeedRng;
 
     /// An object that libolm's format cannot express (`PickleError::Unsupported`) writes as
@@ -253,9 +254,26 @@ pub mod kinds {
         native_store: |s, k, r| s.pickle_with_rng(k, r),
         native_object: NativeObject::GroupSession,
         exercise: |session, _| {
+            // spec/pickle.md PICKLE-LIBOLM-GROUP-1, PICKLE-NATIVE-4: the Ed25519 pair is taken
+            // as stored. A pair that does not match (only a pickle-key holder can write one)
+            // must fail closed: its session key does not verify.
+            let body = envelope::libolm_open(&session.to_libolm_pickle(b"k"), b"k")
+                .expect("own libolm pickle opens");
+            let matches = body
+                .get(168..232)
+                .and_then(|e| <[u8; 64]>::try_from(e).ok())
+                .map(|expanded| Ed25519SecretKey::from_expanded(&expanded).public_key())
+                == Some(session.signing_key());
             let index = session.message_index();
             let key = session.session_key();
-            let mut inbound = InboundGroupSession::new(&key).expect("own session key verifies");
+            let Ok(mut inbound) = InboundGroupSession::new(&key) else {
+                assert!(!matches, "own session key does not verify");
+                return;
+            };
+            assert!(
+                matches,
+                "a mismatched key pair made a verifiable session key"
+            );
             assert_eq!(inbound.first_known_index(), index);
             let m = session.encrypt(b"fuzz");
             assert_eq!(m.message_index(), index);

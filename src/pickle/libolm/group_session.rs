@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use super::{load, read_ed25519_pair, store, write_ed25519_pair};
+use super::{load, read_unchecked_ed25519_pair, store, write_ed25519_pair};
 use crate::error::PickleError;
 use crate::megolm::GroupSession;
 use crate::megolm::ratchet::{MegolmRatchet, RATCHET_LENGTH};
@@ -22,7 +22,8 @@ impl GroupSession {
             }
             let parts = r.secret::<RATCHET_LENGTH>()?;
             let ratchet = MegolmRatchet::from_bytes(&parts, r.u32()?);
-            let signing_key = read_ed25519_pair(r)?;
+            // spec/pickle.md PICKLE-LIBOLM-GROUP-1: the key pair as stored.
+            let signing_key = read_unchecked_ed25519_pair(r)?;
             Ok(GroupSession {
                 ratchet,
                 signing_key,

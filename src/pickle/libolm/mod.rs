@@ -144,6 +144,19 @@ fn read_ed25519_pair(r: &mut Reader<'_>) -> Result<crate::crypto::Ed25519SecretK
     Ok(key)
 }
 
+/// libolm's `ed_kp` taken as stored (spec/pickle.md PICKLE-LIBOLM-GROUP-1): the public key must
+/// be a canonical curve point, and is not recomputed from the expanded key.
+fn read_unchecked_ed25519_pair(
+    r: &mut Reader<'_>,
+) -> Result<crate::crypto::Ed25519SecretKey, PickleError> {
+    let public = crate::types::Ed25519PublicKey::from_slice(&r.array::<32>()?)
+        .map_err(|_| PickleError::InvalidField)?;
+    Ok(crate::crypto::Ed25519SecretKey::from_expanded_with_public(
+        &*r.secret::<64>()?,
+        public,
+    ))
+}
+
 fn write_ed25519_pair(w: &mut Writer, key: &crate::crypto::Ed25519SecretKey) {
     w.bytes(key.public_key().as_bytes());
     w.bytes(key.expanded_bytes());

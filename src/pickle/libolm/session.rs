@@ -4,7 +4,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{load, read_curve25519_pair, store, write_curve25519_pair};
+use super::{load, read_unchecked_curve25519_pair, store, write_curve25519_pair};
 use crate::error::PickleError;
 use crate::limits::{MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS};
 use crate::olm::session::{
@@ -42,7 +42,8 @@ impl Session {
             let sender = match r.count(1)? {
                 0 => None,
                 _ => {
-                    let ratchet_key = RatchetKey::new(read_curve25519_pair(r)?);
+                    // spec/pickle.md PICKLE-LIBOLM-SESSION-1: the ratchet key pair as stored.
+                    let ratchet_key = RatchetKey::new(read_unchecked_curve25519_pair(r)?);
                     let key = r.secret::<32>()?;
                     let chain_key = ChainKey::new(*key, r.u32()?);
                     Some(SenderChain {

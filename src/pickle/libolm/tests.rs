@@ -306,6 +306,50 @@ fn inbound_group_session_v1_counts_as_verified_and_loads_as_imported() {
     );
 }
 
+// spec/pickle.md PICKLE-LIBOLM-GROUP-1, PICKLE-LIBOLM-SESSION-1: the Megolm signing pair and
+// the sender chain's ratchet pair are taken as stored (no scalar multiplication on load). A
+// mismatched Megolm pair (another session's public key) loads and fails closed: its session
+// key does not verify. A public key that is not a point is still refused.
+#[test]
+fn session_and_group_session_key_pairs_are_taken_as_stored() {
+    let mut rng = Counter(7);
+    let a = GroupSession::new_with_rng(&mut rng);
+    let b = GroupSession::new_with_rng(&mut rng);
+    let mut body_a = body(&a.to_libolm_pickle(KEY));
+    let body_b = body(&b.to_libolm_pickle(KEY));
+    body_a[136..168].copy_from_slice(&body_b[136..168]);
+    let loaded = GroupSession::from_libolm_pickle(&seal(&body_a, KEY), KEY).unwrap();
+    assert_eq!(loaded.signing_key(), b.signing_key());
+    assert!(InboundGroupSession::new(&loaded.session_key()).is_err());
+    body_a[136..168].copy_from_slice(&[0xff; 32]);
+    assert_eq!(
+        GroupSession::from_libolm_pickle(&seal(&body_a, KEY), KEY).err(),
+        Some(PickleError::InvalidField)
+    );
+
+    // Alice's sender chain: u32 version | bool | 3 × 32 | root 32 | u32 1 | public 32 | ...
+    let (alice, _) = sessions();
+    let other = {
+        let mut rng = Counter(9);
+        let x = Account::new_with_rng(&mut rng);
+        let mut y = Account::new_with_rng(&mut rng);
+        y.generate_one_time_keys(1, &mut rng);
+        let (_, otk) = y.one_time_keys()[0];
+        x.create_outbound_session(&y.curve25519_key(), &otk, &mut rng)
+            .unwrap()
+    };
+    let at = 4 + 1 + 96 + 32 + 4;
+    let mut mixed = body(&alice.to_libolm_pickle(KEY).unwrap());
+    let theirs = body(&other.to_libolm_pickle(KEY).unwrap());
+    mixed[at..at + 32].copy_from_slice(&theirs[at..at + 32]);
+    let loaded = Session::from_libolm_pickle(&seal(&mixed, KEY), KEY).unwrap();
+    assert_eq!(
+        body(&loaded.to_libolm_pickle(KEY).unwrap()),
+        mixed,
+        "the stored pair is kept as it was"
+    );
+}
+
 #[test]
 fn loaded_objects_keep_working() {
     let account = account();
