@@ -1,13 +1,33 @@
 //! Ed25519 signing keys (from a seed or from libolm's expanded key) and strict verification.
 
-use ed25519_dalek::hazmat::{ExpandedSecretKey, raw_sign};
+use curve25519_dalek::EdwardsPoint;
+use curve25519_dalek::scalar::{Scalar, clamp_integer};
 use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha512};
-use zeroize::{ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// An Ed25519 public key: a canonical encoding of a curve point.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Ed25519PublicKey(VerifyingKey);
+#[derive(Clone, Copy)]
+pub struct Ed25519PublicKey(Point);
+
+/// How a public key is held.
+#[derive(Clone, Copy)]
+enum Point {
+    /// Decoded from outside (checked: a canonical point), ready to verify.
+    Decoded(VerifyingKey),
+    /// The encoding of our own signing key's point, read from protee's authenticated native
+    /// pickle (spec/pickle.md PICKLE-NATIVE-4): not decoded on load (a field exponentiation),
+    /// only if it is ever used to verify. Signing needs only these bytes.
+    Stored([u8; 32]),
+}
+
+impl PartialEq for Ed25519PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Ed25519PublicKey {}
 
 /// Why an Ed25519 public key or signature was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,17 +48,26 @@ impl Ed25519PublicKey {
             return Err(Ed25519Problem::NotAPoint);
         }
         let key = VerifyingKey::from_bytes(bytes).map_err(|_| Ed25519Problem::NotAPoint)?;
-        Ok(Self(key))
+        Ok(Self(Point::Decoded(key)))
+    }
+
+    /// The public key of one of our own signing keys, as stored beside it in a native pickle,
+    /// kept undecoded (see [`Point::Stored`]). The caller vouches that it is the key's.
+    pub(crate) const fn from_stored_bytes(bytes: [u8; 32]) -> Self {
+        Self(Point::Stored(bytes))
     }
 
     /// The raw 32 bytes.
     pub fn to_bytes(&self) -> [u8; 32] {
-        self.0.to_bytes()
+        *self.as_bytes()
     }
 
     /// The raw 32 bytes, borrowed.
     pub fn as_bytes(&self) -> &[u8; 32] {
-        self.0.as_bytes()
+        match &self.0 {
+            Point::Decoded(key) => key.as_bytes(),
+            Point::Stored(bytes) => bytes,
+        }
     }
 
     /// spec/olm.md OLM-SIG-1: strict verification: S < L, canonical R, neither R nor the key of
@@ -49,8 +78,14 @@ impl Ed25519PublicKey {
         signature: &Ed25519Signature,
     ) -> Result<(), Ed25519Problem> {
         let sig = Signature::from_bytes(&signature.0);
-        self.0
-            .verify_strict(message, &sig)
+        let key = match self.0 {
+            Point::Decoded(key) => key,
+            Point::Stored(bytes) => match Self::from_bytes(&bytes) {
+                Ok(Self(Point::Decoded(key))) => key,
+                _ => return Err(Ed25519Problem::BadSignature),
+            },
+        };
+        key.verify_strict(message, &sig)
             .map_err(|_| Ed25519Problem::BadSignature)
     }
 }
@@ -118,16 +153,15 @@ impl core::fmt::Debug for Ed25519Signature {
 /// libolm never keeps the 32-byte seed: its pickles hold the 64-byte *expanded* key
 /// `clamp(SHA-512(seed)[0..32]) || SHA-512(seed)[32..64]`. protee keeps the expanded form too,
 /// so keys imported from libolm sign byte-identically (spec/olm.md OLM-SIG-2).
-#[derive(ZeroizeOnDrop)]
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct Ed25519SecretKey {
     /// The 64 expanded bytes exactly as libolm stores them (scalar not reduced mod L).
     expanded: Zeroizing<[u8; 64]>,
     /// The 32-byte seed, when the key was made from one (libolm keys have none). Kept only for
     /// the formats that need it: native pickles and dehydrated devices.
     seed: Option<Zeroizing<[u8; 32]>>,
-    /// The same key ready for signing (zeroizes itself on drop).
-    #[zeroize(skip)]
-    signer: ExpandedSecretKey,
+    /// s = clamp(expanded[0..32]) mod L, ready for signing.
+    scalar: Scalar,
     #[zeroize(skip)]
     public: Ed25519PublicKey,
 }
@@ -150,24 +184,24 @@ impl Ed25519SecretKey {
     /// spec/olm.md OLM-SIG-2: a key from libolm's 64-byte expanded form; the public key is
     /// recomputed from the scalar.
     pub fn from_expanded(expanded: &[u8; 64]) -> Self {
-        let signer = ExpandedSecretKey::from_bytes(expanded);
-        let public = Ed25519PublicKey(VerifyingKey::from(&signer));
+        let scalar = expanded_scalar(expanded);
+        // A = [s]B, the signing key's point.
+        let point = EdwardsPoint::mul_base(&scalar);
         Self {
             expanded: Zeroizing::new(*expanded),
             seed: None,
-            signer,
-            public,
+            scalar,
+            public: Ed25519PublicKey(Point::Decoded(VerifyingKey::from(point))),
         }
     }
 
     /// Rebuilds a key whose public half is already known (from a pickle) without the scalar
     /// multiplication. The caller vouches that `public` matches.
     pub(crate) fn from_expanded_with_public(expanded: &[u8; 64], public: Ed25519PublicKey) -> Self {
-        let signer = ExpandedSecretKey::from_bytes(expanded);
         Self {
             expanded: Zeroizing::new(*expanded),
             seed: None,
-            signer,
+            scalar: expanded_scalar(expanded),
             public,
         }
     }
@@ -199,10 +233,53 @@ impl Ed25519SecretKey {
         self.public
     }
 
-    /// Deterministic RFC 8032 signature over exactly `message`.
+    /// spec/olm.md OLM-SIG-2: deterministic RFC 8032 signature over exactly `message`
+    /// (RFC 8032 §5.1.6, with the expanded key's scalar s and prefix):
+    ///
+    /// ```text
+    /// r = SHA-512(prefix ‖ M) mod L      R = [r]B
+    /// k = SHA-512(R ‖ A ‖ M) mod L       S = (r + k·s) mod L      signature = R ‖ S
+    /// ```
+    ///
+    /// A is the public key's encoding, as stored: signing decodes no point. The nonce r and
+    /// the hashes are zeroized.
     pub fn sign(&self, message: &[u8]) -> Ed25519Signature {
-        Ed25519Signature(raw_sign::<Sha512>(&self.signer, message, &self.public.0).to_bytes())
+        let (_, prefix) = self.expanded.split_at(32);
+        let mut hash = Zeroizing::new([0u8; 64]);
+        Sha512::new()
+            .chain_update(prefix)
+            .chain_update(message)
+            .finalize_into((&mut *hash).into());
+        let mut r = Scalar::from_bytes_mod_order_wide(&hash);
+        let big_r = EdwardsPoint::mul_base(&r).compress();
+        Sha512::new()
+            .chain_update(big_r.as_bytes())
+            .chain_update(self.public.as_bytes())
+            .chain_update(message)
+            .finalize_into((&mut *hash).into());
+        let k = Scalar::from_bytes_mod_order_wide(&hash);
+        // reason: arithmetic in the scalar field (mod L), which wraps by definition and
+        // cannot overflow or panic; the lint sees only an operator on a non-primitive type.
+        #[allow(clippy::arithmetic_side_effects)]
+        let mut s = k * self.scalar + r;
+        let mut signature = [0u8; 64];
+        let (r_part, s_part) = signature.split_at_mut(32);
+        r_part.copy_from_slice(big_r.as_bytes());
+        s_part.copy_from_slice(s.as_bytes());
+        r.zeroize();
+        s.zeroize();
+        Ed25519Signature(signature)
     }
+}
+
+/// The signing scalar of an expanded key: `clamp(expanded[0..32]) mod L`. libolm keys are
+/// already clamped; clamping again (as ed25519-dalek does) keeps any 64 bytes well defined.
+fn expanded_scalar(expanded: &[u8; 64]) -> Scalar {
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    if let Some(lower) = expanded.get(..32) {
+        bytes.copy_from_slice(lower);
+    }
+    Scalar::from_bytes_mod_order(clamp_integer(*bytes))
 }
 
 /// spec/olm.md OLM-SIG-2: the expanded key `clamp(SHA-512(seed)[0..32]) || SHA-512(seed)[32..64]`.
@@ -267,6 +344,44 @@ mod tests {
             key.public_key().verify_strict(&[0x73], &sig),
             Err(Ed25519Problem::BadSignature)
         );
+    }
+
+    // spec/olm.md OLM-SIG-2: protee's RFC 8032 signing equals ed25519-dalek's (an independent
+    // implementation) for any seed and message, and for any 64 expanded bytes (clamped or
+    // not); a public key kept as stored bytes verifies like a decoded one.
+    proptest::proptest! {
+        #[test]
+        fn signing_equals_ed25519_dalek(
+            seed in proptest::array::uniform32(proptest::num::u8::ANY),
+            low in proptest::array::uniform32(proptest::num::u8::ANY),
+            high in proptest::array::uniform32(proptest::num::u8::ANY),
+            message in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        ) {
+            use ed25519_dalek::Signer;
+            let ours = Ed25519SecretKey::from_seed(&seed);
+            let theirs = ed25519_dalek::SigningKey::from_bytes(&seed);
+            proptest::prop_assert_eq!(ours.public_key().to_bytes(), theirs.verifying_key().to_bytes());
+            let signature = ours.sign(&message);
+            proptest::prop_assert_eq!(signature.to_bytes(), theirs.sign(&message).to_bytes());
+
+            let mut expanded = [0u8; 64];
+            expanded[..32].copy_from_slice(&low);
+            expanded[32..].copy_from_slice(&high);
+            let ours = Ed25519SecretKey::from_expanded(&expanded);
+            let esk = ed25519_dalek::hazmat::ExpandedSecretKey::from_bytes(&expanded);
+            let vk = ed25519_dalek::VerifyingKey::from(&esk);
+            proptest::prop_assert_eq!(ours.public_key().to_bytes(), vk.to_bytes());
+            let signature = ours.sign(&message);
+            proptest::prop_assert_eq!(
+                signature.to_bytes(),
+                ed25519_dalek::hazmat::raw_sign::<Sha512>(&esk, &message, &vk).to_bytes()
+            );
+            let stored = Ed25519PublicKey::from_stored_bytes(vk.to_bytes());
+            proptest::prop_assert_eq!(stored, ours.public_key());
+            proptest::prop_assert!(stored.verify_strict(&message, &signature).is_ok());
+            let rebuilt = Ed25519SecretKey::from_expanded_with_public(&expanded, stored);
+            proptest::prop_assert_eq!(rebuilt.sign(&message).to_bytes(), signature.to_bytes());
+        }
     }
 
     // spec/olm.md OLM-SIG-2: the expanded form signs exactly like the seed it came from.

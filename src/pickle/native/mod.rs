@@ -208,7 +208,8 @@ const ED25519_SEED: u8 = 1;
 /// multiplication either way.
 fn read_ed25519_secret(r: &mut Reader<'_>) -> Result<Ed25519SecretKey, PickleError> {
     let kind = r.u8()?;
-    let public = read_ed25519_public(r)?;
+    // spec/pickle.md PICKLE-NATIVE-6: our own key's encoding, kept as stored (not decoded).
+    let public = Ed25519PublicKey::from_stored_bytes(r.array::<32>()?);
     match kind {
         ED25519_SEED => Ok(Ed25519SecretKey::from_seed_with_public(
             &*r.secret::<32>()?,
@@ -362,9 +363,22 @@ mod tests {
         };
         assert_eq!(load(|_| {}), Ok(()));
         assert_eq!(load(|b| b[0] = 2), Err(PickleError::InvalidField));
+        // PICKLE-NATIVE-6: the signing key's public half is taken as stored, not decoded. A
+        // body sealed with one that is not a point loads, and fails closed: its signatures do
+        // not verify, and its libolm export is refused by the libolm loader.
+        let odd = Account::from_pickle(
+            &reseal(ObjectType::Account, &pickle, |b| {
+                b[1..33].copy_from_slice(&not_a_point())
+            }),
+            &KEY,
+        )
+        .unwrap();
+        assert_eq!(odd.ed25519_key().as_bytes(), &not_a_point());
+        let signature = odd.sign(b"x");
+        assert!(odd.ed25519_key().verify(b"x", &signature).is_err());
         assert_eq!(
-            load(|b| b[1..33].copy_from_slice(&not_a_point())),
-            Err(PickleError::InvalidField)
+            Account::from_libolm_pickle(&odd.to_libolm_pickle(b"k").unwrap(), b"k").err(),
+            Some(PickleError::InvalidField)
         );
         // One-time key count at 129 (after the 65-byte Ed25519 record and the identity pair).
         assert_eq!(
