@@ -93,6 +93,12 @@ def main():
         if v:
             chart.append((label, v / p))
 
+    faster = [label for label, r in chart if r > 1]
+    slower = [(label, r) for label, r in chart if r <= 1]
+    summary = "protee's median is lower than vodozemac's on %d of the %d rows measured for both" % (len(faster), len(chart))
+    if slower:
+        summary += "; not lower on: " + ", ".join("%s (%.2f×)" % (label, r) for label, r in slower)
+    summary += "."
     prim = [g for g in criterion_groups() if g.startswith("bound_")]
     machine = open(os.path.join(ROOT, "benches", "machine.txt")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "machine.txt")) else "unknown"
     alloc = open(os.path.join(ROOT, "benches", "allocations.md")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "allocations.md")) else "(not measured)"
@@ -116,6 +122,8 @@ def main():
         "pickle format only for an account and a PK key, and has no native PK pickle).",
         "",
         "![vodozemac / protee, log scale](results.svg)",
+        "",
+        summary,
         "",
         "| operation | protee | vodozemac | vodozemac / protee | bound | protee / bound | bound made of |",
         "|---|---:|---:|---:|---:|---:|---|",
