@@ -2,7 +2,12 @@
 # One documented command for the benchmark report: runs every criterion bench (protee and
 # vodozemac side by side, plus the primitives), the allocation count, and writes
 # benches/RESULTS.md and benches/results.svg.
-#   bash benches/run.sh            (about 12 minutes; close other work for stable numbers)
+#   bash benches/run.sh                  (5 passes, about 15 minutes; close other work)
+#   BENCH_PASSES=1 bash benches/run.sh   (one pass, about 5 minutes)
+# Each pass runs every bench once (protee and vodozemac back to back in each group) and keeps
+# its own criterion baseline; the report takes, per row, the median over the passes of each
+# library's median and of their ratio, so a slow drift of the machine's speed (seen on shared
+# virtual machines: ±20% within minutes) weighs on both libraries alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 {
@@ -11,8 +16,11 @@ cd "$(dirname "$0")/.."
 } | tr '\n' ' ' > benches/machine.txt
 # One run: no figure may come from an earlier one.
 rm -rf "${CARGO_TARGET_DIR:-target}/criterion"
-for bench in primitives olm megolm pickle; do
-  cargo bench --bench "$bench" -- --warm-up-time 1 --measurement-time 3
+passes=${BENCH_PASSES:-5}
+for pass in $(seq 1 "$passes"); do
+  for bench in primitives olm megolm pickle; do
+    cargo bench --bench "$bench" -- --warm-up-time 1 --measurement-time 1 --save-baseline "pass$pass"
+  done
 done
 cargo test --release --test allocations -- --nocapture | grep '^|' > benches/allocations.md
 python3 benches/report.py
