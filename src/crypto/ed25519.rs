@@ -1,9 +1,9 @@
 //! Ed25519 signing keys (from a seed or from libolm's expanded key) and strict verification.
 
-use curve25519_dalek::EdwardsPoint;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::{Scalar, clamp_integer};
-use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha512};
+use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// An Ed25519 public key: a canonical encoding of a curve point.
@@ -13,8 +13,13 @@ pub struct Ed25519PublicKey(Point);
 /// How a public key is held.
 #[derive(Clone, Copy)]
 enum Point {
-    /// Decoded from outside (checked: a canonical point), ready to verify.
-    Decoded(VerifyingKey),
+    /// Decoded (checked: a canonical encoding of a point), ready to verify.
+    Decoded {
+        /// The encoding.
+        bytes: [u8; 32],
+        /// The point it encodes.
+        point: EdwardsPoint,
+    },
     /// The encoding of our own signing key's point, read from protee's authenticated native
     /// pickle (spec/pickle.md PICKLE-NATIVE-4): not decoded on load (a field exponentiation),
     /// only if it is ever used to verify. Signing needs only these bytes.
@@ -47,8 +52,13 @@ impl Ed25519PublicKey {
         if !is_canonical_encoding(bytes) {
             return Err(Ed25519Problem::NotAPoint);
         }
-        let key = VerifyingKey::from_bytes(bytes).map_err(|_| Ed25519Problem::NotAPoint)?;
-        Ok(Self(Point::Decoded(key)))
+        let point = CompressedEdwardsY(*bytes)
+            .decompress()
+            .ok_or(Ed25519Problem::NotAPoint)?;
+        Ok(Self(Point::Decoded {
+            bytes: *bytes,
+            point,
+        }))
     }
 
     /// The public key of one of our own signing keys, as stored beside it in a native pickle,
@@ -65,29 +75,128 @@ impl Ed25519PublicKey {
     /// The raw 32 bytes, borrowed.
     pub fn as_bytes(&self) -> &[u8; 32] {
         match &self.0 {
-            Point::Decoded(key) => key.as_bytes(),
+            Point::Decoded { bytes, .. } => bytes,
             Point::Stored(bytes) => bytes,
         }
     }
 
-    /// spec/olm.md OLM-SIG-1: strict verification: S < L, canonical R, neither R nor the key of
-    /// small order, cofactorless equation. (libolm accepts S < 2^253: CVE-2024-45193.)
+    /// spec/olm.md OLM-SIG-1: strict, cofactorless verification (RFC 8032 §5.1.7 with the
+    /// checks of ed25519-dalek's `verify_strict`; libolm accepts S < 2^253: CVE-2024-45193):
+    ///
+    /// ```text
+    /// S < L      R and A not of small order      k = SHA-512(R ‖ A ‖ M) mod L
+    /// accept  ⇔  encode([S]B − [k]A) = R   (the 32 bytes, compared whole)
+    /// ```
+    ///
+    /// R is never decoded (a field exponentiation saved): an R that is not the canonical
+    /// encoding of a point can never equal an encoding the computation produces, so it fails
+    /// like a failed decoding would. Small order is recognised on the bytes, among the eight
+    /// canonical encodings of the 8-torsion points; A is canonical already (checked when it
+    /// was decoded) and a non-canonical R fails the comparison anyway. The accept set equals
+    /// ed25519-dalek's `verify_strict` (property test below and the RFC 8032 vectors).
     pub(crate) fn verify_strict(
         &self,
         message: &[u8],
         signature: &Ed25519Signature,
     ) -> Result<(), Ed25519Problem> {
-        let sig = Signature::from_bytes(&signature.0);
-        let key = match self.0 {
-            Point::Decoded(key) => key,
+        let point = match self.0 {
+            Point::Decoded { point, .. } => point,
             Point::Stored(bytes) => match Self::from_bytes(&bytes) {
-                Ok(Self(Point::Decoded(key))) => key,
+                Ok(Self(Point::Decoded { point, .. })) => point,
                 _ => return Err(Ed25519Problem::BadSignature),
             },
         };
-        key.verify_strict(message, &sig)
-            .map_err(|_| Ed25519Problem::BadSignature)
+        let (r_bytes, s_bytes) =
+            split_signature(&signature.0).ok_or(Ed25519Problem::BadSignature)?;
+        let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(*s_bytes))
+            .ok_or(Ed25519Problem::BadSignature)?;
+        if is_small_order_encoding(r_bytes) || is_small_order_encoding(self.as_bytes()) {
+            return Err(Ed25519Problem::BadSignature);
+        }
+        let mut hash = [0u8; 64];
+        Sha512::new()
+            .chain_update(r_bytes)
+            .chain_update(self.as_bytes())
+            .chain_update(message)
+            .finalize_into((&mut hash).into());
+        let k = Scalar::from_bytes_mod_order_wide(&hash);
+        // reason: point negation, which cannot overflow or panic; the lint sees an operator on
+        // a non-primitive type.
+        #[allow(clippy::arithmetic_side_effects)]
+        let minus_a = -point;
+        let expected = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &minus_a, &s);
+        if bool::from(expected.compress().as_bytes().ct_eq(r_bytes)) {
+            Ok(())
+        } else {
+            Err(Ed25519Problem::BadSignature)
+        }
     }
+}
+
+/// The two halves R and S of a signature (always `Some`: 64 = 32 + 32).
+fn split_signature(signature: &[u8; 64]) -> Option<(&[u8; 32], &[u8; 32])> {
+    let (r, rest) = signature.split_first_chunk::<32>()?;
+    Some((r, rest.first_chunk::<32>()?))
+}
+
+/// The canonical encodings of the eight points of order dividing 8 (the 8-torsion subgroup),
+/// checked against curve25519-dalek's `EIGHT_TORSION` in the tests.
+const SMALL_ORDER_ENCODINGS: [[u8; 32]; 8] = [
+    // y = 1: the identity
+    [
+        0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00,
+    ],
+    // y = −1 (p − 1): order 2
+    [
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    // y = 0, x ≥ 0: order 4
+    [
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00,
+    ],
+    // y = 0, x < 0: order 4
+    [
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x80,
+    ],
+    // order 8
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+    // order 8, the other sign of x
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0xfa,
+    ],
+    // order 8, the other y
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    // order 8, the other y and sign
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x85,
+    ],
+];
+
+/// Whether 32 bytes are the canonical encoding of a point of small order.
+fn is_small_order_encoding(bytes: &[u8; 32]) -> bool {
+    SMALL_ORDER_ENCODINGS
+        .iter()
+        .any(|encoding| encoding == bytes)
 }
 
 /// Whether `bytes` is the only encoding of the point it decodes to, i.e. whether decoding and
@@ -191,7 +300,10 @@ impl Ed25519SecretKey {
             expanded: Zeroizing::new(*expanded),
             seed: None,
             scalar,
-            public: Ed25519PublicKey(Point::Decoded(VerifyingKey::from(point))),
+            public: Ed25519PublicKey(Point::Decoded {
+                bytes: point.compress().to_bytes(),
+                point,
+            }),
         }
     }
 
@@ -384,6 +496,79 @@ mod tests {
         }
     }
 
+    // spec/olm.md OLM-SIG-1: the table of small-order encodings is exactly the canonical
+    // encodings of curve25519-dalek's 8-torsion points.
+    #[test]
+    fn small_order_encodings_are_the_eight_torsion_points() {
+        let mut expected: alloc::vec::Vec<[u8; 32]> = curve25519_dalek::constants::EIGHT_TORSION
+            .iter()
+            .map(|point| point.compress().to_bytes())
+            .collect();
+        let mut table = SMALL_ORDER_ENCODINGS.to_vec();
+        expected.sort_unstable();
+        table.sort_unstable();
+        assert_eq!(table, expected);
+        for point in curve25519_dalek::constants::EIGHT_TORSION {
+            assert!(point.is_small_order());
+        }
+    }
+
+    /// A signature changed in one of the ways strict verification must judge exactly like
+    /// ed25519-dalek's `verify_strict`.
+    fn mutate(signature: [u8; 64], public: [u8; 32], how: u8, at: usize) -> ([u8; 64], [u8; 32]) {
+        let l: [u8; 32] = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+        let mut sig = signature;
+        let mut key = public;
+        match how % 8 {
+            0 => {}
+            1 => sig[at % 64] ^= 1 << (at % 8),
+            2 => sig[..32].copy_from_slice(&SMALL_ORDER_ENCODINGS[at % 8]),
+            3 => key = SMALL_ORDER_ENCODINGS[at % 8],
+            4 => {
+                // S + L: same value mod L, not canonical.
+                let mut carry = 0u16;
+                for i in 0..32 {
+                    let v = u16::from(sig[32 + i]) + u16::from(l[i]) + carry;
+                    sig[32 + i] = v as u8;
+                    carry = v >> 8;
+                }
+            }
+            5 => sig[31] ^= 0x80,
+            6 => {
+                // R replaced by the key (a valid point, wrong equation).
+                sig[..32].copy_from_slice(&public);
+            }
+            _ => key[at % 32] ^= 1 << (at % 8),
+        }
+        (sig, key)
+    }
+
+    // spec/olm.md OLM-SIG-1: verification accepts exactly what ed25519-dalek's strict
+    // verification accepts: valid signatures, and the same refusals for flipped bits,
+    // small-order R or A, S + L, R's sign bit, a wrong R and a changed key.
+    proptest::proptest! {
+        #[test]
+        fn verification_accepts_what_ed25519_dalek_verify_strict_accepts(
+            seed in proptest::array::uniform32(proptest::num::u8::ANY),
+            message in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+            how in 0u8..8,
+            at in 0usize..512,
+        ) {
+            let key = Ed25519SecretKey::from_seed(&seed);
+            let (sig, public) = mutate(key.sign(&message).to_bytes(), key.public_key().to_bytes(), how, at);
+            let theirs = ed25519_dalek::VerifyingKey::from_bytes(&public)
+                .map(|k| k.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&sig)).is_ok())
+                .unwrap_or(false);
+            let ours = Ed25519PublicKey::from_bytes(&public)
+                .map(|k| k.verify_strict(&message, &Ed25519Signature(sig)).is_ok())
+                .unwrap_or(false);
+            proptest::prop_assert_eq!(ours, theirs);
+            if how == 0 {
+                proptest::prop_assert!(ours);
+            }
+        }
+    }
+
     // spec/olm.md OLM-SIG-2: the expanded form signs exactly like the seed it came from.
     #[test]
     fn expanded_key_signs_like_seed() {
@@ -429,7 +614,7 @@ mod tests {
             for sign in [0u8, 0x80] {
                 let mut bytes = input;
                 bytes[31] = (bytes[31] & 0x7f) | sign;
-                let Ok(key) = VerifyingKey::from_bytes(&bytes) else {
+                let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&bytes) else {
                     continue;
                 };
                 decodable += 1;
