@@ -295,7 +295,7 @@ impl Ed25519SecretKey {
     pub fn from_expanded(expanded: &[u8; 64]) -> Self {
         let scalar = expanded_scalar(expanded);
         // A = [s]B, the signing key's point.
-        let point = EdwardsPoint::mul_base(&scalar);
+        let point = super::basepoint::mul_base(&scalar);
         Self {
             expanded: Zeroizing::new(*expanded),
             seed: None,
@@ -363,7 +363,7 @@ impl Ed25519SecretKey {
             .chain_update(message)
             .finalize_into((&mut *hash).into());
         let mut r = Scalar::from_bytes_mod_order_wide(&hash);
-        let big_r = EdwardsPoint::mul_base(&r).compress();
+        let big_r = super::basepoint::mul_base(&r).compress();
         Sha512::new()
             .chain_update(big_r.as_bytes())
             .chain_update(self.public.as_bytes())

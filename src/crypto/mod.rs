@@ -4,6 +4,7 @@
 //! (`Curve25519SecretKey`, `Ed25519SecretKey`, ...), which zeroize themselves on
 //! drop (spec/olm.md OLM-ZERO-1) and never print their contents (OLM-ZERO-2).
 
+pub(crate) mod basepoint;
 pub(crate) mod cipher;
 pub(crate) mod ed25519;
 pub(crate) mod kdf;

@@ -121,7 +121,11 @@ impl Curve25519SecretKey {
     /// spec/olm.md OLM-DH-2: takes 32 random bytes as the secret key (libolm: the random bytes
     /// *are* the key, stored unclamped) and computes its public key once.
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        let public = Curve25519PublicKey(MontgomeryPoint::mul_base_clamped(bytes).to_bytes());
+        let public = Curve25519PublicKey(
+            super::basepoint::mul_base_clamped(bytes)
+                .to_montgomery()
+                .to_bytes(),
+        );
         Self::from_parts(bytes, public)
     }
 
@@ -131,7 +135,7 @@ impl Curve25519SecretKey {
     pub(crate) fn from_bytes_batch(secrets: Vec<Zeroizing<[u8; 32]>>) -> Vec<Self> {
         let points: Vec<EdwardsPoint> = secrets
             .iter()
-            .map(|bytes| EdwardsPoint::mul_base_clamped(**bytes))
+            .map(|bytes| super::basepoint::mul_base_clamped(**bytes))
             .collect();
         secrets
             .iter()
