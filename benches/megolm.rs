@@ -5,6 +5,9 @@
 //! cargo bench --bench megolm -- --warm-up-time 1 --measurement-time 3
 //! ```
 //!
+//! The groups go through `paired::compare` (criterion measures each library alone; with
+//! `BENCH_PAIRED` set they are also measured interleaved, see benches/common/paired.rs).
+//!
 //! What each group measures:
 //! - `megolm_encrypt_{100B,4KiB}`: one `encrypt` on an outbound session (key derivation, AES-CBC,
 //!   MAC, Ed25519 signature, one ratchet step).
@@ -21,11 +24,13 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "common/paired.rs"]
+mod paired;
 
 use std::hint::black_box;
 
 use common::{FixedBytes, TestRng};
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use protee::Ed25519SecretKey;
@@ -44,11 +49,13 @@ fn encrypt(c: &mut Criterion, name: &str, len: usize) {
     let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Bytes(len as u64));
     let mut ours = GroupSession::new_with_rng(&mut TestRng::new(1));
-    group.bench_function("protee", |b| b.iter(|| ours.encrypt(black_box(&plaintext))));
     let mut theirs = vz::GroupSession::new(vz_config());
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| theirs.encrypt(black_box(&plaintext)))
-    });
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed(|| ours.encrypt(black_box(&plaintext))),
+        paired::timed(|| theirs.encrypt(black_box(&plaintext))),
+    );
     group.finish();
 }
 
@@ -63,16 +70,16 @@ fn decrypt(c: &mut Criterion, name: &str, len: usize) {
     let mut ours = InboundGroupSession::new(&SessionKey::from_base64(&key).unwrap()).unwrap();
     let our_message = MegolmMessage::from_base64(&message).unwrap();
     assert_eq!(ours.decrypt(&our_message).unwrap().plaintext, plaintext);
-    group.bench_function("protee", |b| {
-        b.iter(|| ours.decrypt(black_box(&our_message)).unwrap())
-    });
     let mut theirs =
         vz::InboundGroupSession::new(&vz::SessionKey::from_base64(&key).unwrap(), vz_config());
     let their_message = vz::MegolmMessage::from_base64(&message).unwrap();
     assert_eq!(theirs.decrypt(&their_message).unwrap().plaintext, plaintext);
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| theirs.decrypt(black_box(&their_message)).unwrap())
-    });
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed(|| ours.decrypt(black_box(&our_message)).unwrap()),
+        paired::timed(|| theirs.decrypt(black_box(&their_message)).unwrap()),
+    );
     group.finish();
 }
 
@@ -138,23 +145,24 @@ fn message_at_far_index(plaintext: &[u8]) -> (String, String) {
 
 fn new_inbound_and_decrypt_far(c: &mut Criterion) {
     let (key, message) = message_at_far_index(&[0x62; 100]);
-    let mut group = c.benchmark_group("megolm_new_inbound_decrypt_at_2^20");
+    let name = "megolm_new_inbound_decrypt_at_2^20";
+    let mut group = c.benchmark_group(name);
     let our_message = MegolmMessage::from_base64(&message).unwrap();
-    group.bench_function("protee", |b| {
-        b.iter(|| {
+    let their_message = vz::MegolmMessage::from_base64(&message).unwrap();
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed(|| {
             let key = SessionKey::from_base64(black_box(&key)).unwrap();
             let mut session = InboundGroupSession::new(&key).unwrap();
             session.decrypt(&our_message).unwrap()
-        })
-    });
-    let their_message = vz::MegolmMessage::from_base64(&message).unwrap();
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
+        }),
+        paired::timed(|| {
             let key = vz::SessionKey::from_base64(black_box(&key)).unwrap();
             let mut session = vz::InboundGroupSession::new(&key, vz_config());
             session.decrypt(&their_message).unwrap()
-        })
-    });
+        }),
+    );
     group.finish();
 }
 
@@ -178,38 +186,42 @@ fn advance_and_export(c: &mut Criterion) {
         t.export_at(1000).unwrap().to_base64()
     );
 
-    let mut group = c.benchmark_group("megolm_advance_to_2^31-1");
-    group.bench_function("protee", |b| {
-        b.iter_batched_ref(
+    let name = "megolm_advance_to_2^31-1";
+    let mut group = c.benchmark_group(name);
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed_batched(
             || ours.clone(),
-            |s| s.advance_to(black_box((1 << 31) - 1)),
-            BatchSize::SmallInput,
-        )
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter_batched_ref(
-            their_pickle,
-            |s| s.advance_to(black_box((1 << 31) - 1)),
-            BatchSize::SmallInput,
-        )
-    });
+            |mut s| {
+                s.advance_to(black_box((1 << 31) - 1));
+                s
+            },
+        ),
+        paired::timed_batched(their_pickle, |mut s| {
+            s.advance_to(black_box((1 << 31) - 1));
+            s
+        }),
+    );
     group.finish();
 
-    let mut group = c.benchmark_group("megolm_export_at_1000");
-    group.bench_function("protee", |b| {
-        b.iter_batched_ref(
+    let name = "megolm_export_at_1000";
+    let mut group = c.benchmark_group(name);
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed_batched(
             || ours.clone(),
-            |s| s.export_at(black_box(1000)).unwrap(),
-            BatchSize::SmallInput,
-        )
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter_batched_ref(
-            their_pickle,
-            |s| s.export_at(black_box(1000)).unwrap(),
-            BatchSize::SmallInput,
-        )
-    });
+            |mut s| {
+                let export = s.export_at(black_box(1000)).unwrap();
+                (s, export)
+            },
+        ),
+        paired::timed_batched(their_pickle, |mut s| {
+            let export = s.export_at(black_box(1000)).unwrap();
+            (s, export)
+        }),
+    );
     group.finish();
 }
 

@@ -1,16 +1,22 @@
 //! protee vs vodozemac, same run, same machine. Each group holds one operation; its functions
 //! `protee` and `vodozemac` sit side by side in criterion's report.
 //!
-//! Both libraries draw randomness from the operating system here (protee's `*_with_os_rng`
-//! entry points, vodozemac's built-in RNG), so neither is favoured by a cheap test RNG.
+//! Each library uses its own default randomness: protee's `*_with_os_rng` entry points (one
+//! request to the operating system per call), vodozemac's built-in thread-local generator
+//! (seeded from the operating system); neither is given a cheap test RNG. The side-by-side
+//! groups go through `paired::compare` (criterion measures each library alone; with
+//! `BENCH_PAIRED` set they are also measured interleaved, see benches/common/paired.rs).
 //!
 //! Run: `cargo bench --bench olm -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use vodozemac::olm::SessionConfig;
+
+#[path = "common/paired.rs"]
+mod paired;
 
 const PLAINTEXT: [u8; 100] = [0x42; 100];
 
@@ -105,14 +111,14 @@ fn vodozemac_pre_key() -> (v::Account, vodozemac::Curve25519PublicKey, v::PreKey
 
 fn encrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8]) {
     let mut group = c.benchmark_group(name);
-    let (mut alice, _) = protee_established();
-    group.bench_function("protee", |b| {
-        b.iter(|| alice.encrypt_with_os_rng(black_box(plaintext)).unwrap())
-    });
-    let (mut alice, _) = vodozemac_established();
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| alice.encrypt(black_box(plaintext)).unwrap())
-    });
+    let (mut ours, _) = protee_established();
+    let (mut theirs, _) = vodozemac_established();
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed(|| ours.encrypt_with_os_rng(black_box(plaintext)).unwrap()),
+        paired::timed(|| theirs.encrypt(black_box(plaintext)).unwrap()),
+    );
     group.finish();
 }
 
@@ -120,32 +126,32 @@ fn decrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8]) {
     // In-order messages on an existing receiver chain: each decrypt advances the chain by one.
     // The messages are made before the clock starts.
     let mut group = c.benchmark_group(name);
-    let (mut alice, mut bob) = protee_established();
-    group.bench_function("protee", |b| {
-        b.iter_custom(|iters| {
+    let (mut p_alice, mut p_bob) = protee_established();
+    let (mut v_alice, mut v_bob) = vodozemac_established();
+    paired::compare(
+        &mut group,
+        name,
+        |iters| {
             let messages: Vec<p::OlmMessage> = (0..iters)
-                .map(|_| alice.encrypt_with_os_rng(plaintext).unwrap())
+                .map(|_| p_alice.encrypt_with_os_rng(plaintext).unwrap())
                 .collect();
             let start = Instant::now();
             for message in &messages {
-                black_box(bob.decrypt(black_box(message)).unwrap());
+                black_box(p_bob.decrypt(black_box(message)).unwrap());
             }
             start.elapsed()
-        })
-    });
-    let (mut alice, mut bob) = vodozemac_established();
-    group.bench_function("vodozemac", |b| {
-        b.iter_custom(|iters| {
+        },
+        |iters| {
             let messages: Vec<v::OlmMessage> = (0..iters)
-                .map(|_| alice.encrypt(plaintext).unwrap())
+                .map(|_| v_alice.encrypt(plaintext).unwrap())
                 .collect();
             let start = Instant::now();
             for message in &messages {
-                black_box(bob.decrypt(black_box(message)).unwrap());
+                black_box(v_bob.decrypt(black_box(message)).unwrap());
             }
             start.elapsed()
-        })
-    });
+        },
+    );
     group.finish();
 }
 
@@ -161,61 +167,71 @@ fn decrypt(c: &mut Criterion) {
 
 fn encrypt_decrypt(c: &mut Criterion) {
     // One message on an existing chain: Alice encrypts, Bob decrypts.
-    let mut group = c.benchmark_group("olm_encrypt_decrypt_100B");
-    let (mut alice, mut bob) = protee_established();
-    group.bench_function("protee", |b| {
-        b.iter(|| {
-            let m = alice.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
-            bob.decrypt(&m).unwrap()
-        })
-    });
-    let (mut alice, mut bob) = vodozemac_established();
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
-            let m = alice.encrypt(black_box(PLAINTEXT)).unwrap();
-            bob.decrypt(&m).unwrap()
-        })
-    });
+    let name = "olm_encrypt_decrypt_100B";
+    let mut group = c.benchmark_group(name);
+    let (mut p_alice, mut p_bob) = protee_established();
+    let (mut v_alice, mut v_bob) = vodozemac_established();
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed(|| {
+            let m = p_alice.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
+            p_bob.decrypt(&m).unwrap()
+        }),
+        paired::timed(|| {
+            let m = v_alice.encrypt(black_box(PLAINTEXT)).unwrap();
+            v_bob.decrypt(&m).unwrap()
+        }),
+    );
     group.finish();
 }
 
 fn ratchet_turn(c: &mut Criterion) {
     // A full turn of the double ratchet: each side sends one message after receiving one, so
     // every message starts a new chain (a new ratchet key, two DH per message in all).
-    let mut group = c.benchmark_group("olm_ratchet_turn");
-    let (mut alice, mut bob) = protee_established();
-    group.bench_function("protee", |b| {
-        b.iter(|| {
-            let m = alice.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
-            bob.decrypt(&m).unwrap();
-            let r = bob.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
-            alice.decrypt(&r).unwrap()
-        })
-    });
-    let (mut alice, mut bob) = vodozemac_established();
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
-            let m = alice.encrypt(black_box(PLAINTEXT)).unwrap();
-            bob.decrypt(&m).unwrap();
-            let r = bob.encrypt(black_box(PLAINTEXT)).unwrap();
-            alice.decrypt(&r).unwrap()
-        })
-    });
+    let name = "olm_ratchet_turn";
+    let mut group = c.benchmark_group(name);
+    let (mut p_alice, mut p_bob) = protee_established();
+    let (mut v_alice, mut v_bob) = vodozemac_established();
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed(|| {
+            let m = p_alice.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
+            p_bob.decrypt(&m).unwrap();
+            let r = p_bob.encrypt_with_os_rng(black_box(&PLAINTEXT)).unwrap();
+            p_alice.decrypt(&r).unwrap()
+        }),
+        paired::timed(|| {
+            let m = v_alice.encrypt(black_box(PLAINTEXT)).unwrap();
+            v_bob.decrypt(&m).unwrap();
+            let r = v_bob.encrypt(black_box(PLAINTEXT)).unwrap();
+            v_alice.decrypt(&r).unwrap()
+        }),
+    );
     group.finish();
 }
 
 fn account_creation(c: &mut Criterion) {
-    let mut group = c.benchmark_group("olm_account_new");
-    group.bench_function("protee", |b| b.iter(|| p::Account::new().unwrap()));
-    group.bench_function("vodozemac", |b| b.iter(v::Account::new));
+    let name = "olm_account_new";
+    let mut group = c.benchmark_group(name);
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed(|| p::Account::new().unwrap()),
+        paired::timed(v::Account::new),
+    );
     group.finish();
 }
 
 fn one_time_keys(c: &mut Criterion) {
     // 50 keys into an empty account (no eviction in either library).
-    let mut group = c.benchmark_group("olm_generate_50_one_time_keys");
-    group.bench_function("protee", |b| {
-        b.iter_batched(
+    let name = "olm_generate_50_one_time_keys";
+    let mut group = c.benchmark_group(name);
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed_batched(
             || p::Account::new().unwrap(),
             |mut account| {
                 account
@@ -223,51 +239,45 @@ fn one_time_keys(c: &mut Criterion) {
                     .unwrap();
                 account
             },
-            BatchSize::SmallInput,
-        )
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter_batched(
-            v::Account::new,
-            |mut account| {
-                account.generate_one_time_keys(black_box(50));
-                account
-            },
-            BatchSize::SmallInput,
-        )
-    });
+        ),
+        paired::timed_batched(v::Account::new, |mut account| {
+            account.generate_one_time_keys(black_box(50));
+            account
+        }),
+    );
     group.finish();
 }
 
 fn outbound_session(c: &mut Criterion) {
-    let mut group = c.benchmark_group("olm_create_outbound_session");
-    let alice = p::Account::new().unwrap();
-    let mut bob = p::Account::new().unwrap();
-    bob.generate_one_time_keys_with_os_rng(1).unwrap();
-    let (_, otk) = bob.one_time_keys()[0];
-    let identity = bob.curve25519_key();
-    group.bench_function("protee", |b| {
-        b.iter(|| {
-            alice
-                .create_outbound_session_with_os_rng(black_box(&identity), black_box(&otk))
+    let name = "olm_create_outbound_session";
+    let mut group = c.benchmark_group(name);
+    let p_alice = p::Account::new().unwrap();
+    let mut p_bob = p::Account::new().unwrap();
+    p_bob.generate_one_time_keys_with_os_rng(1).unwrap();
+    let (_, p_otk) = p_bob.one_time_keys()[0];
+    let p_identity = p_bob.curve25519_key();
+    let v_alice = v::Account::new();
+    let mut v_bob = v::Account::new();
+    let v_otk = v_bob.generate_one_time_keys(1).created[0];
+    let v_identity = v_bob.curve25519_key();
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed(|| {
+            p_alice
+                .create_outbound_session_with_os_rng(black_box(&p_identity), black_box(&p_otk))
                 .unwrap()
-        })
-    });
-    let alice = v::Account::new();
-    let mut bob = v::Account::new();
-    let otk = bob.generate_one_time_keys(1).created[0];
-    let identity = bob.curve25519_key();
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
-            alice
+        }),
+        paired::timed(|| {
+            v_alice
                 .create_outbound_session(
                     SessionConfig::version_1(),
-                    black_box(identity),
-                    black_box(otk),
+                    black_box(v_identity),
+                    black_box(v_otk),
                 )
                 .unwrap()
-        })
-    });
+        }),
+    );
     group.finish();
 }
 
@@ -275,29 +285,22 @@ fn inbound_session(c: &mut Criterion) {
     // Bob's side of the handshake: find the one-time key, 3DH, decrypt the 100-byte first
     // message, remove the key. A fresh account per iteration (made outside the clock), since
     // the one-time key is consumed.
-    let mut group = c.benchmark_group("olm_create_inbound_session");
-    group.bench_function("protee", |b| {
-        b.iter_batched(
-            protee_pre_key,
-            |(mut bob, alice, message)| {
-                let created = bob.create_inbound_session(Some(&alice), &message).unwrap();
-                (bob, created)
-            },
-            BatchSize::SmallInput,
-        )
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter_batched(
-            vodozemac_pre_key,
-            |(mut bob, alice, message)| {
-                let created = bob
-                    .create_inbound_session(SessionConfig::version_1(), alice, &message)
-                    .unwrap();
-                (bob, created)
-            },
-            BatchSize::SmallInput,
-        )
-    });
+    let name = "olm_create_inbound_session";
+    let mut group = c.benchmark_group(name);
+    paired::compare(
+        &mut group,
+        name,
+        paired::timed_batched(protee_pre_key, |(mut bob, alice, message)| {
+            let created = bob.create_inbound_session(Some(&alice), &message).unwrap();
+            (bob, created)
+        }),
+        paired::timed_batched(vodozemac_pre_key, |(mut bob, alice, message)| {
+            let created = bob
+                .create_inbound_session(SessionConfig::version_1(), alice, &message)
+                .unwrap();
+            (bob, created)
+        }),
+    );
     group.finish();
 }
 

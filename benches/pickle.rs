@@ -16,12 +16,18 @@
 //! - `libolm_export_*`: `to_libolm_pickle`; vodozemac can write libolm's format only for an
 //!   account and a PK decryption key, so the other rows have protee alone.
 //!
+//! Groups with both libraries go through `paired::compare` (criterion measures each library
+//! alone; with `BENCH_PAIRED` set they are also measured interleaved, see
+//! benches/common/paired.rs).
+//!
 //! The states: an account with 50 one-time keys and a fallback key; an established Olm session
 //! (two receiver chains, a sender chain, three skipped message keys); an outbound Megolm
 //! session and an inbound one made from its session key.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "common/paired.rs"]
+mod paired;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -104,17 +110,27 @@ fn megolm_sessions() -> (
     (outbound, their_outbound, inbound, their_inbound)
 }
 
+/// A group `name` with protee and vodozemac side by side.
+fn both(
+    c: &mut Criterion,
+    name: &str,
+    protee: impl FnMut(u64) -> Duration,
+    vodozemac: impl FnMut(u64) -> Duration,
+) {
+    let mut group = c.benchmark_group(name);
+    paired::compare(&mut group, name, protee, vodozemac);
+    group.finish();
+}
+
 fn account(c: &mut Criterion) {
     let (ours, theirs, libolm) = accounts();
 
-    let mut group = c.benchmark_group("pickle_account_50_otks");
-    group.bench_function("protee", |b| {
-        b.iter(|| black_box(&ours).pickle(&KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| black_box(&theirs).pickle().encrypt(&KEY))
-    });
-    group.finish();
+    both(
+        c,
+        "pickle_account_50_otks",
+        paired::timed(|| black_box(&ours).pickle(&KEY).unwrap()),
+        paired::timed(|| black_box(&theirs).pickle().encrypt(&KEY)),
+    );
 
     let our_pickle = ours.pickle(&KEY).unwrap();
     let their_pickle = theirs.pickle().encrypt(&KEY);
@@ -124,71 +140,59 @@ fn account(c: &mut Criterion) {
         their_pickle.len(),
         libolm.len()
     );
-    let mut group = c.benchmark_group("unpickle_account_50_otks");
-    group.bench_function("protee", |b| {
-        b.iter(|| Account::from_pickle(black_box(&our_pickle), &KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
+    both(
+        c,
+        "unpickle_account_50_otks",
+        paired::timed(|| Account::from_pickle(black_box(&our_pickle), &KEY).unwrap()),
+        paired::timed(|| {
             let pickle = vz::AccountPickle::from_encrypted(black_box(&their_pickle), &KEY).unwrap();
             vz::Account::from_pickle(pickle)
-        })
-    });
-    group.finish();
+        }),
+    );
 
-    let mut group = c.benchmark_group("libolm_import_account_50_otks");
-    group.bench_function("protee", |b| {
-        b.iter(|| Account::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| vz::Account::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
-    });
-    group.finish();
+    both(
+        c,
+        "libolm_import_account_50_otks",
+        paired::timed(|| Account::from_libolm_pickle(black_box(&libolm), &KEY).unwrap()),
+        paired::timed(|| vz::Account::from_libolm_pickle(black_box(&libolm), &KEY).unwrap()),
+    );
 
-    let mut group = c.benchmark_group("libolm_export_account_50_otks");
-    group.bench_function("protee", |b| {
-        b.iter(|| black_box(&ours).to_libolm_pickle(&KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| black_box(&theirs).to_libolm_pickle(&KEY).unwrap())
-    });
-    group.finish();
+    both(
+        c,
+        "libolm_export_account_50_otks",
+        paired::timed(|| black_box(&ours).to_libolm_pickle(&KEY).unwrap()),
+        paired::timed(|| black_box(&theirs).to_libolm_pickle(&KEY).unwrap()),
+    );
 }
 
 fn session(c: &mut Criterion) {
     let (ours, theirs) = sessions();
-    let mut group = c.benchmark_group("pickle_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| black_box(&ours).pickle(&KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| black_box(&theirs).pickle().encrypt(&KEY))
-    });
-    group.finish();
+    both(
+        c,
+        "pickle_session",
+        paired::timed(|| black_box(&ours).pickle(&KEY).unwrap()),
+        paired::timed(|| black_box(&theirs).pickle().encrypt(&KEY)),
+    );
 
     let our_pickle = ours.pickle(&KEY).unwrap();
     let their_pickle = theirs.pickle().encrypt(&KEY);
-    let mut group = c.benchmark_group("unpickle_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| Session::from_pickle(black_box(&our_pickle), &KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
+    both(
+        c,
+        "unpickle_session",
+        paired::timed(|| Session::from_pickle(black_box(&our_pickle), &KEY).unwrap()),
+        paired::timed(|| {
             let pickle = vz::SessionPickle::from_encrypted(black_box(&their_pickle), &KEY).unwrap();
             vz::Session::from_pickle(pickle)
-        })
-    });
-    group.finish();
+        }),
+    );
 
     let libolm = ours.to_libolm_pickle(&KEY).unwrap();
-    let mut group = c.benchmark_group("libolm_import_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| Session::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| vz::Session::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
-    });
-    group.finish();
+    both(
+        c,
+        "libolm_import_session",
+        paired::timed(|| Session::from_libolm_pickle(black_box(&libolm), &KEY).unwrap()),
+        paired::timed(|| vz::Session::from_libolm_pickle(black_box(&libolm), &KEY).unwrap()),
+    );
 
     let mut group = c.benchmark_group("libolm_export_session");
     group.bench_function("protee", |b| {
@@ -200,64 +204,58 @@ fn session(c: &mut Criterion) {
 fn megolm(c: &mut Criterion) {
     let (outbound, their_outbound, inbound, their_inbound) = megolm_sessions();
 
-    let mut group = c.benchmark_group("pickle_group_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| black_box(&outbound).pickle(&KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| black_box(&their_outbound).pickle().encrypt(&KEY))
-    });
-    group.finish();
+    both(
+        c,
+        "pickle_group_session",
+        paired::timed(|| black_box(&outbound).pickle(&KEY).unwrap()),
+        paired::timed(|| black_box(&their_outbound).pickle().encrypt(&KEY)),
+    );
 
     let our_pickle = outbound.pickle(&KEY).unwrap();
     let their_pickle = their_outbound.pickle().encrypt(&KEY);
-    let mut group = c.benchmark_group("unpickle_group_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| GroupSession::from_pickle(black_box(&our_pickle), &KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
+    both(
+        c,
+        "unpickle_group_session",
+        paired::timed(|| GroupSession::from_pickle(black_box(&our_pickle), &KEY).unwrap()),
+        paired::timed(|| {
             let pickle =
                 vz::GroupSessionPickle::from_encrypted(black_box(&their_pickle), &KEY).unwrap();
             vz::GroupSession::from_pickle(pickle)
-        })
-    });
-    group.finish();
+        }),
+    );
 
-    let mut group = c.benchmark_group("pickle_inbound_group_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| black_box(&inbound).pickle(&KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| black_box(&their_inbound).pickle().encrypt(&KEY))
-    });
-    group.finish();
+    both(
+        c,
+        "pickle_inbound_group_session",
+        paired::timed(|| black_box(&inbound).pickle(&KEY).unwrap()),
+        paired::timed(|| black_box(&their_inbound).pickle().encrypt(&KEY)),
+    );
 
     let our_pickle = inbound.pickle(&KEY).unwrap();
     let their_pickle = their_inbound.pickle().encrypt(&KEY);
-    let mut group = c.benchmark_group("unpickle_inbound_group_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| InboundGroupSession::from_pickle(black_box(&our_pickle), &KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
+    both(
+        c,
+        "unpickle_inbound_group_session",
+        paired::timed(|| InboundGroupSession::from_pickle(black_box(&our_pickle), &KEY).unwrap()),
+        paired::timed(|| {
             let pickle =
                 vz::InboundGroupSessionPickle::from_encrypted(black_box(&their_pickle), &KEY)
                     .unwrap();
             vz::InboundGroupSession::from_pickle(pickle)
-        })
-    });
-    group.finish();
+        }),
+    );
 
     let outbound_libolm = outbound.to_libolm_pickle(&KEY);
-    let mut group = c.benchmark_group("libolm_import_group_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| GroupSession::from_libolm_pickle(black_box(&outbound_libolm), &KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| vz::GroupSession::from_libolm_pickle(black_box(&outbound_libolm), &KEY).unwrap())
-    });
-    group.finish();
+    both(
+        c,
+        "libolm_import_group_session",
+        paired::timed(|| {
+            GroupSession::from_libolm_pickle(black_box(&outbound_libolm), &KEY).unwrap()
+        }),
+        paired::timed(|| {
+            vz::GroupSession::from_libolm_pickle(black_box(&outbound_libolm), &KEY).unwrap()
+        }),
+    );
 
     let mut group = c.benchmark_group("libolm_export_group_session");
     group.bench_function("protee", |b| {
@@ -266,18 +264,16 @@ fn megolm(c: &mut Criterion) {
     group.finish();
 
     let inbound_libolm = inbound.to_libolm_pickle(&KEY);
-    let mut group = c.benchmark_group("libolm_import_inbound_group_session");
-    group.bench_function("protee", |b| {
-        b.iter(|| {
+    both(
+        c,
+        "libolm_import_inbound_group_session",
+        paired::timed(|| {
             InboundGroupSession::from_libolm_pickle(black_box(&inbound_libolm), &KEY).unwrap()
-        })
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| {
+        }),
+        paired::timed(|| {
             vz::InboundGroupSession::from_libolm_pickle(black_box(&inbound_libolm), &KEY).unwrap()
-        })
-    });
-    group.finish();
+        }),
+    );
 
     let mut group = c.benchmark_group("libolm_export_inbound_group_session");
     group.bench_function("protee", |b| {
@@ -311,23 +307,19 @@ fn pk(c: &mut Criterion) {
     });
     group.finish();
 
-    let mut group = c.benchmark_group("libolm_import_pk_decryption");
-    group.bench_function("protee", |b| {
-        b.iter(|| PkDecryption::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| vz::PkDecryption::from_libolm_pickle(black_box(&libolm), &KEY).unwrap())
-    });
-    group.finish();
+    both(
+        c,
+        "libolm_import_pk_decryption",
+        paired::timed(|| PkDecryption::from_libolm_pickle(black_box(&libolm), &KEY).unwrap()),
+        paired::timed(|| vz::PkDecryption::from_libolm_pickle(black_box(&libolm), &KEY).unwrap()),
+    );
 
-    let mut group = c.benchmark_group("libolm_export_pk_decryption");
-    group.bench_function("protee", |b| {
-        b.iter(|| black_box(&ours).to_libolm_pickle(&KEY))
-    });
-    group.bench_function("vodozemac", |b| {
-        b.iter(|| black_box(&theirs).to_libolm_pickle(&KEY).unwrap())
-    });
-    group.finish();
+    both(
+        c,
+        "libolm_export_pk_decryption",
+        paired::timed(|| black_box(&ours).to_libolm_pickle(&KEY)),
+        paired::timed(|| black_box(&theirs).to_libolm_pickle(&KEY).unwrap()),
+    );
 }
 
 criterion_group! {

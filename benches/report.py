@@ -18,22 +18,24 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CRITERION = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "criterion")
 
 # operation group -> (label, [(primitive group, count)]) ; the bound is the sum.
+HKDF, STEP = ("bound_hkdf_sha256_80", 1), ("bound_hmac_sha256_32B_key", 1)
+OLM_KEYS = [HKDF, ("bound_hmac_sha256_32B_key", 2)]  # chain step + message key, then HKDF
 OPERATIONS = [
     ("olm_account_new", "Account creation", [("bound_ed25519_keygen", 1), ("bound_x25519_keygen", 1)]),
     ("olm_generate_50_one_time_keys", "50 one-time keys", [("bound_x25519_keygen", 50)]),
     ("olm_create_outbound_session", "Outbound session", [("bound_x25519_keygen", 2), ("bound_x25519_dh", 3)]),
     ("olm_create_inbound_session", "Inbound session from a pre-key message", [("bound_x25519_dh", 3)]),
-    ("olm_encrypt_100B", "Olm encrypt 100 B", [("bound_hkdf_sha256_80", 1), ("bound_hmac_sha256_32B_key", 3), ("bound_aes256cbc_100B", 1)]),
-    ("olm_encrypt_4KiB", "Olm encrypt 4 KiB", [("bound_hkdf_sha256_80", 1), ("bound_hmac_sha256_32B_key", 2), ("bound_aes256cbc_4KiB", 1)]),
-    ("olm_decrypt_100B", "Olm decrypt 100 B", [("bound_hkdf_sha256_80", 1), ("bound_hmac_sha256_32B_key", 3), ("bound_aes256cbc_100B", 1)]),
-    ("olm_decrypt_4KiB", "Olm decrypt 4 KiB", [("bound_hkdf_sha256_80", 1), ("bound_hmac_sha256_32B_key", 2), ("bound_aes256cbc_4KiB", 1)]),
-    ("olm_encrypt_decrypt_100B", "Olm encrypt + decrypt 100 B", [("bound_hkdf_sha256_80", 2), ("bound_hmac_sha256_32B_key", 6), ("bound_aes256cbc_100B", 2)]),
+    ("olm_encrypt_100B", "Olm encrypt 100 B", OLM_KEYS + [("bound_aes256cbc_100B", 1), ("bound_hmac_sha256_112B", 1)]),
+    ("olm_encrypt_4KiB", "Olm encrypt 4 KiB", OLM_KEYS + [("bound_aes256cbc_4KiB", 1), ("bound_hmac_sha256_4112B", 1)]),
+    ("olm_decrypt_100B", "Olm decrypt 100 B", OLM_KEYS + [("bound_aes256cbc_decrypt_112B", 1), ("bound_hmac_sha256_112B", 1)]),
+    ("olm_decrypt_4KiB", "Olm decrypt 4 KiB", OLM_KEYS + [("bound_aes256cbc_decrypt_4112B", 1), ("bound_hmac_sha256_4112B", 1)]),
+    ("olm_encrypt_decrypt_100B", "Olm encrypt + decrypt 100 B", [(n, 2 * c) for n, c in OLM_KEYS] + [("bound_aes256cbc_100B", 1), ("bound_aes256cbc_decrypt_112B", 1), ("bound_hmac_sha256_112B", 2)]),
     ("olm_ratchet_turn", "Olm ratchet turn (2 messages, new chains)", [("bound_x25519_keygen", 2), ("bound_x25519_dh", 4)]),
-    ("megolm_encrypt_100B", "Megolm encrypt 100 B", [("bound_ed25519_sign_100B", 1), ("bound_hkdf_sha256_80", 1), ("bound_aes256cbc_100B", 1)]),
-    ("megolm_encrypt_4KiB", "Megolm encrypt 4 KiB", [("bound_ed25519_sign_100B", 1), ("bound_hkdf_sha256_80", 1), ("bound_aes256cbc_4KiB", 1)]),
-    ("megolm_decrypt_100B", "Megolm decrypt 100 B", [("bound_ed25519_verify_100B", 1), ("bound_hkdf_sha256_80", 1), ("bound_aes256cbc_100B", 1)]),
-    ("megolm_decrypt_4KiB", "Megolm decrypt 4 KiB", [("bound_ed25519_verify_100B", 1), ("bound_hkdf_sha256_80", 1), ("bound_aes256cbc_4KiB", 1)]),
-    ("megolm_new_inbound_decrypt_at_2_20", "Inbound session + decrypt at 2^20", [("bound_ed25519_verify_100B", 2), ("bound_hmac_sha256_32B_key", 20)]),
+    ("megolm_encrypt_100B", "Megolm encrypt 100 B", [("bound_ed25519_sign_112B", 1), HKDF, ("bound_aes256cbc_100B", 1), ("bound_hmac_sha256_112B", 1), STEP]),
+    ("megolm_encrypt_4KiB", "Megolm encrypt 4 KiB", [("bound_ed25519_sign_4112B", 1), HKDF, ("bound_aes256cbc_4KiB", 1), ("bound_hmac_sha256_4112B", 1), STEP]),
+    ("megolm_decrypt_100B", "Megolm decrypt 100 B", [("bound_ed25519_verify_112B", 1), HKDF, ("bound_aes256cbc_decrypt_112B", 1), ("bound_hmac_sha256_112B", 1)]),
+    ("megolm_decrypt_4KiB", "Megolm decrypt 4 KiB", [("bound_ed25519_verify_4112B", 1), HKDF, ("bound_aes256cbc_decrypt_4112B", 1), ("bound_hmac_sha256_4112B", 1)]),
+    ("megolm_new_inbound_decrypt_at_2_20", "Inbound session + decrypt at 2^20", [("bound_ed25519_verify_112B", 2), ("bound_hmac_sha256_32B_key", 20), HKDF, ("bound_aes256cbc_decrypt_112B", 1), ("bound_hmac_sha256_112B", 1)]),
     ("megolm_advance_to_2_31-1", "advance_to 2^31-1", [("bound_hmac_sha256_32B_key", 1022)]),
     ("megolm_export_at_1000", "export_at(1000)", [("bound_hmac_sha256_32B_key", 236)]),
 ]
@@ -80,6 +82,47 @@ def ratio(group):
     return median([v / p for v, p in pairs if v is not None and p])
 
 
+def paired(group):
+    """The interleaved measurement (benches/common/paired.rs), pooled over the passes: lists of
+    per-iteration times (ns) of protee and vodozemac, block by block, or None."""
+    ps, vs = [], []
+    for name in passes():
+        path = os.path.join(CRITERION, group, "paired", name + ".json")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            data = json.load(f)
+        ps += data["protee_ns"]
+        vs += data["vodozemac_ns"]
+    return (ps, vs) if ps and len(ps) == len(vs) else None
+
+
+def bound_per_pass(bound):
+    """The bound's sum within each pass (None where a primitive is missing)."""
+    columns = [(n, pass_medians(name, "")) for name, n in bound]
+    if not columns:
+        return []
+    out = []
+    for i in range(len(passes())):
+        values = [(n, col[i]) for n, col in columns]
+        out.append(None if any(v is None for _, v in values) else sum(n * v for n, v in values))
+    return out
+
+
+def to_bound(group, bound):
+    """protee / bound: the median over the passes of the ratio within each pass."""
+    pairs = zip(pass_medians(group, "protee"), bound_per_pass(bound))
+    return median([p / b for p, b in pairs if p is not None and b])
+
+
+# Rows whose cost is public-key work (the "within 1.05x of the bound" rows).
+PUBLIC_KEY_BOUND = {
+    "olm_account_new", "olm_generate_50_one_time_keys", "olm_create_outbound_session",
+    "olm_create_inbound_session", "olm_ratchet_turn", "megolm_encrypt_100B", "megolm_encrypt_4KiB",
+    "megolm_decrypt_100B", "megolm_decrypt_4KiB", "megolm_new_inbound_decrypt_at_2_20",
+}
+
+
 def criterion_groups():
     if not os.path.isdir(CRITERION):
         return []
@@ -111,18 +154,30 @@ def rows():
 def main():
     lines = []
     chart = []
+    pk_rows = []
+    paired_rows = []
     for group, label, bound in rows():
-        p = median_ns(group, "protee")
-        v = median_ns(group, "vodozemac")
+        pair = paired(group)
+        if pair:
+            # Both libraries timed in the same stretch of time: block medians, ratio per block.
+            p, v = median(pair[0]), median(pair[1])
+            r = median([b / a for a, b in zip(*pair) if a])
+            paired_rows.append(label)
+        else:
+            p = median_ns(group, "protee")
+            v = median_ns(group, "vodozemac")
+            r = ratio(group) if v else None
         if p is None:
             continue
-        parts = [(name, n, median_ns(name, "")) for name, n in bound]
-        total = sum(n * (m or 0) for _, n, m in parts) if parts and all(m is not None for _, _, m in parts) else None
-        r = ratio(group) if v else None
+        parts = [(name, n) for name, n in bound]
+        total = median(bound_per_pass(bound))
         speedup = "%.2f×" % r if r else "—"
-        to_bound = "%.2f×" % (p / total) if total else "—"
-        bound_text = " + ".join("%d × %s" % (n, name.replace("bound_", "")) for name, n, _ in parts) or "—"
-        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (label, fmt(p), fmt(v), speedup, fmt(total), to_bound, bound_text))
+        tb = to_bound(group, bound) if total else None
+        to_bound_text = "%.2f×" % tb if tb else "—"
+        bound_text = " + ".join("%d × %s" % (n, name.replace("bound_", "")) for name, n in parts) or "—"
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (label, fmt(p), fmt(v), speedup, fmt(total), to_bound_text, bound_text))
+        if group in PUBLIC_KEY_BOUND and tb:
+            pk_rows.append((label, tb))
         if r:
             chart.append((label, r))
 
@@ -132,25 +187,44 @@ def main():
     if slower:
         summary += "; not lower on: " + ", ".join("%s (%.2f×)" % (label, r) for label, r in slower)
     summary += "."
+    near = [label for label, tb in pk_rows if tb <= 1.05]
+    summary += " Public-key-bound rows within 1.05× of their bound: %d of %d" % (len(near), len(pk_rows))
+    far = [(label, tb) for label, tb in pk_rows if tb > 1.05]
+    if far:
+        summary += "; not within: " + ", ".join("%s (%.2f×)" % (label, tb) for label, tb in far)
+    summary += "."
     prim = [g for g in criterion_groups() if g.startswith("bound_")]
     machine = open(os.path.join(ROOT, "benches", "machine.txt")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "machine.txt")) else "unknown"
     alloc = open(os.path.join(ROOT, "benches", "allocations.md")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "allocations.md")) else "(not measured)"
     out = [
         "# Benchmarks: protee vs vodozemac",
         "",
-        "Generated by `bash benches/run.sh` (%d passes; each figure is the median over the passes of" % len(passes()),
-        "criterion's median, and each ratio the median of the per-pass ratios; both libraries in the same run;",
-        "vodozemac %s as a dev-dependency). Do not edit by hand." % os.environ.get("VODOZEMAC_VERSION", "0.11"),
+        "Generated by `bash benches/run.sh` (%d passes, both libraries in every pass; vodozemac %s as a" % (len(passes()), os.environ.get("VODOZEMAC_VERSION", "0.11")),
+        "dev-dependency). Do not edit by hand.",
+        "",
+        "How the figures are made. Each side-by-side row (%d here) comes from an *interleaved*" % len(paired_rows),
+        "measurement (`benches/common/paired.rs`): blocks of about 1 ms alternating between the two",
+        "libraries, protee first in one block pair and vodozemac first in the next; `protee` and",
+        "`vodozemac` are the medians of the per-iteration block times pooled over the passes, and",
+        "`vodozemac / protee` is the median of the per-block-pair ratios. Both libraries are thus",
+        "timed in the same stretch of wall-clock time; measured one after the other (criterion's",
+        "own medians, also kept), the same binary's figures drift by up to 20% within seconds on this",
+        "virtual machine. Rows without interleaved data (protee alone) and the primitives use",
+        "criterion's median, the median over the passes; `protee / bound` is the median of the",
+        "per-pass ratios of criterion's medians.",
         "",
         "Machine: " + machine,
         "",
         "`vodozemac / protee` above 1 means protee is faster. `bound` is the sum of the primitives",
-        "the operation cannot avoid (measured alone in the same run, `benches/primitives.rs`);",
-        "`protee / bound` is how far protee is from it. The X25519 primitive is measured the fastest",
-        "way the dalek crates allow (`x25519_dh`: Edwards form; `x25519_dh_ladder`, the Montgomery",
-        "ladder vodozemac uses, is listed for reference). protee / bound can be below 1 where protee",
-        "shares work between primitives: one field inversion for several X25519 results, a peer",
-        "key decoded once for two DH (spec/olm.md OLM-DH-3).",
+        "the operation cannot avoid (measured alone in the same run, `benches/primitives.rs`), each",
+        "computed the fastest way the dalek and RustCrypto crates allow: X25519 on the Edwards form",
+        "(`x25519_dh`; the Montgomery ladder vodozemac uses is `x25519_dh_ladder`), base-point",
+        "multiplications from a radix-32 table, Ed25519 verification without decoding R; the dalek",
+        "crates' own functions (`*_dalek`) are listed for reference. Message MACs, signatures and",
+        "ciphers are counted over the ciphertext bytes only, so the bound errs low. `protee / bound`",
+        "(the median of per-pass ratios) is how far protee is from it; it can be below 1 where",
+        "protee shares work between primitives: one field inversion for several X25519 results, a",
+        "peer key decoded once for two DH (spec/olm.md OLM-DH-3).",
         "",
         "Rows without a vodozemac figure: vodozemac cannot do the operation (it writes libolm's",
         "pickle format only for an account and a PK key, and has no native PK pickle).",

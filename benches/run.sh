@@ -4,10 +4,13 @@
 # benches/RESULTS.md and benches/results.svg.
 #   bash benches/run.sh                  (5 passes, about 15 minutes; close other work)
 #   BENCH_PASSES=1 bash benches/run.sh   (one pass, about 5 minutes)
-# Each pass runs every bench once (protee and vodozemac back to back in each group) and keeps
-# its own criterion baseline; the report takes, per row, the median over the passes of each
-# library's median and of their ratio, so a slow drift of the machine's speed (seen on shared
-# virtual machines: ±20% within minutes) weighs on both libraries alike.
+# Each pass runs every bench once and keeps its own criterion baseline. In each side-by-side
+# group criterion measures protee, then vodozemac, each alone; then the two are measured
+# interleaved for BENCH_PAIRED seconds (1 ms blocks alternating between the libraries,
+# benches/common/paired.rs), so that a drift of the machine's speed (seen on shared virtual
+# machines: ±20% within seconds) weighs on both alike. The report takes the side-by-side
+# figures and ratios from the interleaved blocks of all passes, and everything else (protee
+# alone, the primitive bounds) from criterion's medians, median over the passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 {
@@ -17,9 +20,10 @@ cd "$(dirname "$0")/.."
 # One run: no figure may come from an earlier one.
 rm -rf "${CARGO_TARGET_DIR:-target}/criterion"
 passes=${BENCH_PASSES:-5}
+export BENCH_PAIRED=${BENCH_PAIRED:-1.5}
 for pass in $(seq 1 "$passes"); do
   for bench in primitives olm megolm pickle; do
-    cargo bench --bench "$bench" -- --warm-up-time 1 --measurement-time 1 --save-baseline "pass$pass"
+    BENCH_PASS="pass$pass" cargo bench --bench "$bench" -- --warm-up-time 1 --measurement-time 1 --save-baseline "pass$pass"
   done
 done
 cargo test --release --test allocations -- --nocapture | grep '^|' > benches/allocations.md
