@@ -22,6 +22,8 @@
 //! - `megolm_export_at_1000`: `export_at(1000)` on a fresh session at 0 (setup not timed): a
 //!   ratchet jump of 1000 and the encoding of the 165-byte export.
 
+#[path = "common/bounds.rs"]
+mod bounds;
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "common/paired.rs"]
@@ -29,6 +31,8 @@ mod paired;
 
 use std::hint::black_box;
 
+use bounds::Bound;
+use bounds::Primitive::*;
 use common::{FixedBytes, TestRng};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hkdf::Hkdf;
@@ -40,26 +44,75 @@ use vodozemac::megolm as vz;
 
 const FAR_INDEX: u32 = 1 << 20;
 
+/// Bounds: the primitives each operation cannot avoid (benches/common/bounds.rs), run
+/// interleaved with it. Signatures, MACs and ciphers count the ciphertext bytes only, so
+/// every bound errs low. Encrypt: sign, message keys, cipher, MAC, one ratchet step.
+const ENCRYPT_100B: Bound = &[
+    (Ed25519Sign112, 1),
+    (Hkdf80, 1),
+    (AesEncrypt100, 1),
+    (Hmac112, 1),
+    (HmacStep, 1),
+];
+const ENCRYPT_4KIB: Bound = &[
+    (Ed25519Sign4112, 1),
+    (Hkdf80, 1),
+    (AesEncrypt4096, 1),
+    (Hmac4112, 1),
+    (HmacStep, 1),
+];
+/// Decrypt at the session's own index: verify, message keys, cipher, MAC.
+const DECRYPT_100B: Bound = &[
+    (Ed25519Verify112, 1),
+    (Hkdf80, 1),
+    (AesDecrypt112, 1),
+    (Hmac112, 1),
+];
+const DECRYPT_4KIB: Bound = &[
+    (Ed25519Verify4112, 1),
+    (Hkdf80, 1),
+    (AesDecrypt4112, 1),
+    (Hmac4112, 1),
+];
+/// Decode the sender's key, verify the session key and the message, jump the ratchet from 0
+/// to 2^20 (R_1 rehashed 16 times, then R_2 and R_3 derived from it: 18 steps), message keys,
+/// cipher, MAC.
+const NEW_INBOUND_DECRYPT_AT_2_20: Bound = &[
+    (Ed25519Decode, 1),
+    (Ed25519Verify112, 2),
+    (HmacStep, 18),
+    (Hkdf80, 1),
+    (AesDecrypt112, 1),
+    (Hmac112, 1),
+];
+/// The fewest steps from 0 to 2^31 − 1: R_0 rehashed 127 times, then R_1, R_2 and R_3 each
+/// derived from the part above once and rehashed 255 times (127 + 3 × 256 = 895).
+const ADVANCE_TO_2_31_MINUS_1: Bound = &[(HmacStep, 895)];
+/// From 0 to 1000 = 0x3e8: R_2 rehashed 3 times, R_3 derived once and rehashed 0xe8 = 232
+/// times (236 steps).
+const EXPORT_AT_1000: Bound = &[(HmacStep, 236)];
+
 fn vz_config() -> vz::SessionConfig {
     vz::SessionConfig::version_1()
 }
 
-fn encrypt(c: &mut Criterion, name: &str, len: usize) {
+fn encrypt(c: &mut Criterion, name: &str, len: usize, bound: Bound) {
     let plaintext = vec![0x61u8; len];
     let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Bytes(len as u64));
     let mut ours = GroupSession::new_with_rng(&mut TestRng::new(1));
     let mut theirs = vz::GroupSession::new(vz_config());
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed(|| ours.encrypt(black_box(&plaintext))),
         paired::timed(|| theirs.encrypt(black_box(&plaintext))),
+        bound,
     );
     group.finish();
 }
 
-fn decrypt(c: &mut Criterion, name: &str, len: usize) {
+fn decrypt(c: &mut Criterion, name: &str, len: usize, bound: Bound) {
     let plaintext = vec![0x61u8; len];
     let mut alice = GroupSession::new_with_rng(&mut TestRng::new(2));
     let key = alice.session_key().to_base64();
@@ -74,11 +127,12 @@ fn decrypt(c: &mut Criterion, name: &str, len: usize) {
         vz::InboundGroupSession::new(&vz::SessionKey::from_base64(&key).unwrap(), vz_config());
     let their_message = vz::MegolmMessage::from_base64(&message).unwrap();
     assert_eq!(theirs.decrypt(&their_message).unwrap().plaintext, plaintext);
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed(|| ours.decrypt(black_box(&our_message)).unwrap()),
         paired::timed(|| theirs.decrypt(black_box(&their_message)).unwrap()),
+        bound,
     );
     group.finish();
 }
@@ -149,7 +203,7 @@ fn new_inbound_and_decrypt_far(c: &mut Criterion) {
     let mut group = c.benchmark_group(name);
     let our_message = MegolmMessage::from_base64(&message).unwrap();
     let their_message = vz::MegolmMessage::from_base64(&message).unwrap();
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed(|| {
@@ -162,6 +216,7 @@ fn new_inbound_and_decrypt_far(c: &mut Criterion) {
             let mut session = vz::InboundGroupSession::new(&key, vz_config());
             session.decrypt(&their_message).unwrap()
         }),
+        NEW_INBOUND_DECRYPT_AT_2_20,
     );
     group.finish();
 }
@@ -188,7 +243,7 @@ fn advance_and_export(c: &mut Criterion) {
 
     let name = "megolm_advance_to_2^31-1";
     let mut group = c.benchmark_group(name);
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed_batched(
@@ -202,12 +257,13 @@ fn advance_and_export(c: &mut Criterion) {
             s.advance_to(black_box((1 << 31) - 1));
             s
         }),
+        ADVANCE_TO_2_31_MINUS_1,
     );
     group.finish();
 
     let name = "megolm_export_at_1000";
     let mut group = c.benchmark_group(name);
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed_batched(
@@ -221,15 +277,16 @@ fn advance_and_export(c: &mut Criterion) {
             let export = s.export_at(black_box(1000)).unwrap();
             (s, export)
         }),
+        EXPORT_AT_1000,
     );
     group.finish();
 }
 
 fn benches(c: &mut Criterion) {
-    encrypt(c, "megolm_encrypt_100B", 100);
-    encrypt(c, "megolm_encrypt_4KiB", 4096);
-    decrypt(c, "megolm_decrypt_100B", 100);
-    decrypt(c, "megolm_decrypt_4KiB", 4096);
+    encrypt(c, "megolm_encrypt_100B", 100, ENCRYPT_100B);
+    encrypt(c, "megolm_encrypt_4KiB", 4096, ENCRYPT_4KIB);
+    decrypt(c, "megolm_decrypt_100B", 100, DECRYPT_100B);
+    decrypt(c, "megolm_decrypt_4KiB", 4096, DECRYPT_4KIB);
     new_inbound_and_decrypt_far(c);
     advance_and_export(c);
 }

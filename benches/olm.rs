@@ -12,9 +12,13 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use bounds::Bound;
+use bounds::Primitive::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 use vodozemac::olm::SessionConfig;
 
+#[path = "common/bounds.rs"]
+mod bounds;
 #[path = "common/paired.rs"]
 mod paired;
 
@@ -107,28 +111,67 @@ fn vodozemac_pre_key() -> (v::Account, vodozemac::Curve25519PublicKey, v::PreKey
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bounds: the primitives each operation cannot avoid (benches/common/bounds.rs), run
+// interleaved with it. Symmetric work is counted over the ciphertext only, and public-key
+// rows count only their public-key work, so every bound errs low.
+
+/// An identity key pair of each kind.
+const ACCOUNT_NEW: Bound = &[(Ed25519Keygen, 1), (X25519Keygen, 1)];
+const ONE_TIME_KEYS_50: Bound = &[(X25519Keygen, 50)];
+/// The base key and the first ratchet key; the triple Diffie-Hellman.
+const OUTBOUND_SESSION: Bound = &[(X25519Keygen, 2), (X25519Dh, 3)];
+/// The triple Diffie-Hellman.
+const INBOUND_SESSION: Bound = &[(X25519Dh, 3)];
+/// Chain step and message-key step, message keys, cipher, MAC.
+const ENCRYPT_100B: Bound = &[(Hkdf80, 1), (HmacStep, 2), (AesEncrypt100, 1), (Hmac112, 1)];
+const ENCRYPT_4KIB: Bound = &[
+    (Hkdf80, 1),
+    (HmacStep, 2),
+    (AesEncrypt4096, 1),
+    (Hmac4112, 1),
+];
+const DECRYPT_100B: Bound = &[(Hkdf80, 1), (HmacStep, 2), (AesDecrypt112, 1), (Hmac112, 1)];
+const DECRYPT_4KIB: Bound = &[
+    (Hkdf80, 1),
+    (HmacStep, 2),
+    (AesDecrypt4112, 1),
+    (Hmac4112, 1),
+];
+const ENCRYPT_DECRYPT_100B: Bound = &[
+    (Hkdf80, 2),
+    (HmacStep, 4),
+    (AesEncrypt100, 1),
+    (AesDecrypt112, 1),
+    (Hmac112, 2),
+];
+/// Two messages, each on a new chain: a new ratchet key per message, and one Diffie-Hellman
+/// on each side per message.
+const RATCHET_TURN: Bound = &[(X25519Keygen, 2), (X25519Dh, 4)];
+
+// ---------------------------------------------------------------------------------------------
 // Benchmarks.
 
-fn encrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8]) {
+fn encrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8], bound: Bound) {
     let mut group = c.benchmark_group(name);
     let (mut ours, _) = protee_established();
     let (mut theirs, _) = vodozemac_established();
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed(|| ours.encrypt_with_os_rng(black_box(plaintext)).unwrap()),
         paired::timed(|| theirs.encrypt(black_box(plaintext)).unwrap()),
+        bound,
     );
     group.finish();
 }
 
-fn decrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8]) {
+fn decrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8], bound: Bound) {
     // In-order messages on an existing receiver chain: each decrypt advances the chain by one.
     // The messages are made before the clock starts.
     let mut group = c.benchmark_group(name);
     let (mut p_alice, mut p_bob) = protee_established();
     let (mut v_alice, mut v_bob) = vodozemac_established();
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         |iters| {
@@ -151,18 +194,19 @@ fn decrypt_sized(c: &mut Criterion, name: &str, plaintext: &[u8]) {
             }
             start.elapsed()
         },
+        bound,
     );
     group.finish();
 }
 
 fn encrypt(c: &mut Criterion) {
-    encrypt_sized(c, "olm_encrypt_100B", &PLAINTEXT);
-    encrypt_sized(c, "olm_encrypt_4KiB", &[0x42; 4096]);
+    encrypt_sized(c, "olm_encrypt_100B", &PLAINTEXT, ENCRYPT_100B);
+    encrypt_sized(c, "olm_encrypt_4KiB", &[0x42; 4096], ENCRYPT_4KIB);
 }
 
 fn decrypt(c: &mut Criterion) {
-    decrypt_sized(c, "olm_decrypt_100B", &PLAINTEXT);
-    decrypt_sized(c, "olm_decrypt_4KiB", &[0x42; 4096]);
+    decrypt_sized(c, "olm_decrypt_100B", &PLAINTEXT, DECRYPT_100B);
+    decrypt_sized(c, "olm_decrypt_4KiB", &[0x42; 4096], DECRYPT_4KIB);
 }
 
 fn encrypt_decrypt(c: &mut Criterion) {
@@ -171,7 +215,7 @@ fn encrypt_decrypt(c: &mut Criterion) {
     let mut group = c.benchmark_group(name);
     let (mut p_alice, mut p_bob) = protee_established();
     let (mut v_alice, mut v_bob) = vodozemac_established();
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed(|| {
@@ -182,6 +226,7 @@ fn encrypt_decrypt(c: &mut Criterion) {
             let m = v_alice.encrypt(black_box(PLAINTEXT)).unwrap();
             v_bob.decrypt(&m).unwrap()
         }),
+        ENCRYPT_DECRYPT_100B,
     );
     group.finish();
 }
@@ -193,7 +238,7 @@ fn ratchet_turn(c: &mut Criterion) {
     let mut group = c.benchmark_group(name);
     let (mut p_alice, mut p_bob) = protee_established();
     let (mut v_alice, mut v_bob) = vodozemac_established();
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed(|| {
@@ -208,6 +253,7 @@ fn ratchet_turn(c: &mut Criterion) {
             let r = v_bob.encrypt(black_box(PLAINTEXT)).unwrap();
             v_alice.decrypt(&r).unwrap()
         }),
+        RATCHET_TURN,
     );
     group.finish();
 }
@@ -215,11 +261,12 @@ fn ratchet_turn(c: &mut Criterion) {
 fn account_creation(c: &mut Criterion) {
     let name = "olm_account_new";
     let mut group = c.benchmark_group(name);
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed(|| p::Account::new().unwrap()),
         paired::timed(v::Account::new),
+        ACCOUNT_NEW,
     );
     group.finish();
 }
@@ -228,7 +275,7 @@ fn one_time_keys(c: &mut Criterion) {
     // 50 keys into an empty account (no eviction in either library).
     let name = "olm_generate_50_one_time_keys";
     let mut group = c.benchmark_group(name);
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed_batched(
@@ -244,6 +291,7 @@ fn one_time_keys(c: &mut Criterion) {
             account.generate_one_time_keys(black_box(50));
             account
         }),
+        ONE_TIME_KEYS_50,
     );
     group.finish();
 }
@@ -260,7 +308,7 @@ fn outbound_session(c: &mut Criterion) {
     let mut v_bob = v::Account::new();
     let v_otk = v_bob.generate_one_time_keys(1).created[0];
     let v_identity = v_bob.curve25519_key();
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed(|| {
@@ -277,6 +325,7 @@ fn outbound_session(c: &mut Criterion) {
                 )
                 .unwrap()
         }),
+        OUTBOUND_SESSION,
     );
     group.finish();
 }
@@ -287,7 +336,7 @@ fn inbound_session(c: &mut Criterion) {
     // the one-time key is consumed.
     let name = "olm_create_inbound_session";
     let mut group = c.benchmark_group(name);
-    paired::compare(
+    paired::compare_with_bound(
         &mut group,
         name,
         paired::timed_batched(protee_pre_key, |(mut bob, alice, message)| {
@@ -300,6 +349,7 @@ fn inbound_session(c: &mut Criterion) {
                 .unwrap();
             (bob, created)
         }),
+        INBOUND_SESSION,
     );
     group.finish();
 }

@@ -24,6 +24,8 @@
 //! (two receiver chains, a sender chain, three skipped message keys); an outbound Megolm
 //! session and an inbound one made from its session key.
 
+#[path = "common/bounds.rs"]
+mod bounds;
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "common/paired.rs"]
