@@ -194,6 +194,51 @@ impl Curve25519SecretKey {
     }
 }
 
+/// A peer's public key with its point on the Edwards curve decoded once (spec/olm.md
+/// OLM-DH-3), for a key that takes part in more than one X25519: their ratchet key is used
+/// when their message arrives and again when we next send. `point` is `None` when the key's
+/// u-coordinate is on the quadratic twist (never an honest key).
+#[derive(Clone, Copy)]
+pub(crate) struct DecodedPublicKey {
+    key: Curve25519PublicKey,
+    point: Option<EdwardsPoint>,
+}
+
+impl DecodedPublicKey {
+    /// Decodes `key`: the Edwards point with y = (u − 1)/(u + 1) and sign 0 (either sign gives
+    /// the same u-coordinate after a multiplication).
+    pub(crate) fn new(key: Curve25519PublicKey) -> Self {
+        Self {
+            key,
+            point: MontgomeryPoint(key.0).to_edwards(0),
+        }
+    }
+}
+
+impl Curve25519SecretKey {
+    /// X25519 with a peer key decoded earlier, unchecked (see
+    /// [`Curve25519SecretKey::diffie_hellman_unchecked`]).
+    pub(crate) fn diffie_hellman_decoded(&self, their: &DecodedPublicKey) -> SharedSecret {
+        let ([shared], []) = x25519_decoded([(&self.secret, *their)], []);
+        shared
+    }
+
+    /// spec/olm.md OLM-DH-2, OLM-DH-3: the key `bytes` (as [`Curve25519SecretKey::from_bytes`])
+    /// and its X25519 with `their`, unchecked: the public key's and the product's conversions to
+    /// Montgomery form share one field inversion.
+    pub(crate) fn from_bytes_with_dh(
+        bytes: [u8; 32],
+        their: &DecodedPublicKey,
+    ) -> (Self, SharedSecret) {
+        let public = super::basepoint::mul_base_clamped(bytes);
+        let ([shared], [public]) = x25519_decoded([(&bytes, *their)], [public]);
+        (
+            Self::from_parts(bytes, Curve25519PublicKey(public.to_bytes())),
+            shared,
+        )
+    }
+}
+
 /// spec/olm.md OLM-DH-3: X25519 (RFC 7748 §5) for several key pairs at once, unchecked.
 ///
 /// `X25519(k, u)` is the u-coordinate of `[clamp(k)]P` for either curve point `P` with
@@ -206,35 +251,58 @@ impl Curve25519SecretKey {
 pub(crate) fn diffie_hellman_many<const N: usize>(
     pairs: [(&Curve25519SecretKey, &Curve25519PublicKey); N],
 ) -> [SharedSecret; N] {
-    let mut decoded: [Option<EdwardsPoint>; N] = [None; N];
-    for (i, (_, their)) in pairs.iter().enumerate() {
-        let earlier = pairs
+    let mut seen: [Option<DecodedPublicKey>; N] = [None; N];
+    let mut filled = 0;
+    let pairs = pairs.map(|(ours, their)| {
+        let decoded = seen
             .iter()
-            .zip(decoded.iter())
-            .take(i)
-            .find(|((_, seen), _)| seen == their)
-            .map(|(_, point)| *point);
-        let point = earlier.unwrap_or_else(|| MontgomeryPoint(their.0).to_edwards(0));
-        if let Some(slot) = decoded.get_mut(i) {
-            *slot = point;
+            .flatten()
+            .find(|earlier| earlier.key == *their)
+            .copied()
+            .unwrap_or_else(|| DecodedPublicKey::new(*their));
+        if let Some(slot) = seen.get_mut(filled) {
+            *slot = Some(decoded);
         }
-    }
-    let products: Vec<EdwardsPoint> = pairs
-        .iter()
-        .zip(decoded.iter())
-        .filter_map(|((ours, _), point)| point.map(|p| p.mul_clamped(ours.secret)))
-        .collect();
-    let mut converted = EdwardsPoint::to_montgomery_batch(&products).into_iter();
-    core::array::from_fn(|i| {
-        let on_curve = decoded.get(i).copied().flatten().is_some();
-        let montgomery = match (on_curve, pairs.get(i)) {
-            (true, _) => converted.next(),
-            (false, Some((ours, their))) => Some(MontgomeryPoint(their.0).mul_clamped(ours.secret)),
-            (false, None) => None,
+        filled = filled.saturating_add(1);
+        (&ours.secret, decoded)
+    });
+    let (shared, []) = x25519_decoded(pairs, []);
+    shared
+}
+
+/// The X25519 products of `pairs` (Edwards path where the peer point decoded, ladder
+/// otherwise) and the Montgomery form of the points `extra` (new public keys), every
+/// conversion from Edwards form sharing one field inversion. Intermediate points are zeroized.
+fn x25519_decoded<const N: usize, const M: usize>(
+    pairs: [(&[u8; 32], DecodedPublicKey); N],
+    extra: [EdwardsPoint; M],
+) -> ([SharedSecret; N], [MontgomeryPoint; M]) {
+    let mut points: Zeroizing<Vec<EdwardsPoint>> = Zeroizing::new(
+        pairs
+            .iter()
+            .filter_map(|(secret, their)| their.point.map(|p| p.mul_clamped(**secret)))
+            .collect(),
+    );
+    points.extend_from_slice(&extra);
+    let converted = Zeroizing::new(EdwardsPoint::to_montgomery_batch(&points));
+    let mut converted = converted.iter();
+    let shared = pairs.map(|(secret, their)| {
+        let montgomery = match their.point {
+            Some(_) => converted.next().copied(),
+            None => Some(MontgomeryPoint(their.key.0).mul_clamped(*secret)),
         };
         SharedSecret(Zeroizing::new(montgomery.map_or([0; 32], |m| m.to_bytes())))
-    })
+    });
+    // Every point was converted above; the fallback only keeps this function total.
+    let extra = extra.map(|p| {
+        converted
+            .next()
+            .copied()
+            .unwrap_or_else(|| p.to_montgomery())
+    });
+    (shared, extra)
 }
+
 /// spec/olm.md OLM-ZERO-2: only the public half is shown.
 impl core::fmt::Debug for Curve25519SecretKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -408,6 +476,18 @@ mod tests {
                 proptest::prop_assert_eq!(one.public_key(), many.public_key());
                 proptest::prop_assert_eq!(*one.to_bytes(), *many.to_bytes());
             }
+            // A key made together with its DH (one shared inversion), and DH with a peer key
+            // decoded earlier, equal the ladder too.
+            for (i, peer) in peers.iter().enumerate() {
+                let decoded = DecodedPublicKey::new(Curve25519PublicKey(*peer));
+                let (made, shared) = Curve25519SecretKey::from_bytes_with_dh(secrets[i], &decoded);
+                proptest::prop_assert_eq!(made.public_key(), keys[i].public_key());
+                proptest::prop_assert_eq!(*made.to_bytes(), secrets[i]);
+                let ladder = x25519_dalek::x25519(secrets[i], *peer);
+                proptest::prop_assert_eq!(shared.as_bytes(), &ladder);
+                let again = keys[i].diffie_hellman_decoded(&decoded);
+                proptest::prop_assert_eq!(again.as_bytes(), &ladder);
+            }
         }
     }
 
@@ -436,6 +516,10 @@ mod tests {
                     .as_bytes(),
                 &x25519_dalek::x25519([0x42; 32], u)
             );
+            let decoded = DecodedPublicKey::new(Curve25519PublicKey(u));
+            let (made, shared) = Curve25519SecretKey::from_bytes_with_dh([0x42; 32], &decoded);
+            assert_eq!(made.public_key(), key.public_key());
+            assert_eq!(shared.as_bytes(), &x25519_dalek::x25519([0x42; 32], u));
         }
     }
 

@@ -12,7 +12,7 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 pub(crate) use chain_key::{ChainKey, MessageKey};
-pub(crate) use ratchet::{RatchetKey, RemoteRatchetKey};
+pub(crate) use ratchet::{PendingRatchetKey, RatchetKey, RemoteRatchetKey};
 pub(crate) use receiver_chain::{ReceiverChain, SkippedMessageKey};
 pub(crate) use root_key::RootKey;
 pub(crate) use sender_chain::SenderChain;
@@ -46,7 +46,7 @@ pub(crate) enum SendingState {
     Chain(SenderChain),
     /// We have received on a new chain (or never sent): the next encrypt takes 32 random bytes
     /// for a new ratchet key and ratchets against this key of theirs (spec/olm.md OLM-SEND-2).
-    NeedsRatchet(RemoteRatchetKey),
+    NeedsRatchet(PendingRatchetKey),
 }
 
 /// An Olm session.
@@ -168,7 +168,7 @@ impl Session {
             },
             received_message: false,
             root_key,
-            sending: SendingState::NeedsRatchet(remote),
+            sending: SendingState::NeedsRatchet(PendingRatchetKey::new(remote)),
             receiver_chains: alloc::vec![ReceiverChain {
                 ratchet_key: remote,
                 chain_key
@@ -241,8 +241,8 @@ impl Session {
             SendingState::Chain(chain) => encrypt_on_chain(chain, plaintext),
             SendingState::NeedsRatchet(theirs) => {
                 // spec/olm.md OLM-SEND-2 / OLM-RATCHET-1: a new ratchet key T_i.
-                let ours = RatchetKey::new(Curve25519SecretKey::from_bytes(*random()));
-                let (root_key, chain_key) = self.root_key.advance_accepted(&ours, theirs);
+                let (ours, shared) = RatchetKey::new_with_dh(*random(), theirs);
+                let (root_key, chain_key) = self.root_key.advance(&shared);
                 let mut chain = SenderChain {
                     ratchet_key: ours,
                     chain_key,
@@ -323,10 +323,13 @@ impl Session {
                         max: MAX_MESSAGE_GAP,
                     });
                 }
-                let (root_key, mut chain_key) = self
-                    .root_key
-                    .advance(&sender.ratchet_key, &theirs)
+                // spec/olm.md OLM-DH-3: decoded once, used again by our next encrypt.
+                let decoded = PendingRatchetKey::decoded(theirs);
+                let shared = sender
+                    .ratchet_key
+                    .diffie_hellman(&decoded)
                     .map_err(|_| DecryptionError::NonContributoryKey)?;
+                let (root_key, mut chain_key) = self.root_key.advance(&shared);
                 let skipped = advance_to(&mut chain_key, index, theirs)?;
                 let message_key = take_message_key(&mut chain_key)?;
                 let plaintext = decrypt_with_key(&message_key, message)?;
@@ -340,7 +343,7 @@ impl Session {
                 );
                 self.receiver_chains.truncate(MAX_RECEIVER_CHAINS);
                 self.root_key = root_key;
-                self.sending = SendingState::NeedsRatchet(theirs);
+                self.sending = SendingState::NeedsRatchet(decoded);
                 insert_skipped(&mut self.skipped_keys, skipped);
                 plaintext
             }

@@ -2,7 +2,7 @@
 //! arguments cannot be swapped.
 
 use crate::crypto::Curve25519SecretKey;
-use crate::crypto::x25519::{NonContributory, SharedSecret};
+use crate::crypto::x25519::{DecodedPublicKey, NonContributory, SharedSecret};
 use crate::types::Curve25519PublicKey;
 
 /// Our ratchet key pair T_i; the public half is computed once, never per message.
@@ -22,15 +22,65 @@ impl RatchetKey {
         &self.0
     }
 
+    /// spec/olm.md OLM-SEND-2: a new ratchet key T_i from 32 random bytes, with
+    /// DH(T_i, theirs). `theirs` was accepted on arrival (its DH with our previous ratchet key
+    /// was checked non-zero, spec/olm.md OLM-DH-1), so it is not of small order and the product
+    /// with any clamped scalar is non-zero: it is used unchecked.
+    pub(crate) fn new_with_dh(
+        random: [u8; 32],
+        theirs: &PendingRatchetKey,
+    ) -> (Self, SharedSecret) {
+        let (secret, shared) = Curve25519SecretKey::from_bytes_with_dh(random, &theirs.point());
+        (Self(secret), shared)
+    }
+
     /// DH(our ratchet secret, their ratchet public), refusing an all-zero output.
     pub(crate) fn diffie_hellman(
         &self,
-        theirs: &RemoteRatchetKey,
+        theirs: &PendingRatchetKey,
     ) -> Result<SharedSecret, NonContributory> {
-        self.0.diffie_hellman(&theirs.0)
+        self.0
+            .diffie_hellman_decoded(&theirs.point())
+            .contributory()
     }
 }
 
 /// The peer's ratchet public key, as it arrived in their messages.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct RemoteRatchetKey(pub(crate) Curve25519PublicKey);
+
+/// Their newest ratchet key, which our next ratchet step uses, with its curve point when it
+/// was already decoded (spec/olm.md OLM-DH-3): on arrival of their message the point is
+/// decoded for our DH with it and kept for our next encrypt. A key from a pre-key message or a
+/// pickle is decoded only when we encrypt.
+#[derive(Clone, Copy)]
+pub(crate) struct PendingRatchetKey {
+    key: RemoteRatchetKey,
+    /// Set only when decoded from `key`.
+    decoded: Option<DecodedPublicKey>,
+}
+
+impl PendingRatchetKey {
+    /// The key alone, decoded when used.
+    pub(crate) fn new(key: RemoteRatchetKey) -> Self {
+        Self { key, decoded: None }
+    }
+
+    /// The key with its point decoded now.
+    pub(crate) fn decoded(key: RemoteRatchetKey) -> Self {
+        Self {
+            key,
+            decoded: Some(DecodedPublicKey::new(key.0)),
+        }
+    }
+
+    /// The key as it arrived.
+    pub(crate) fn remote(&self) -> RemoteRatchetKey {
+        self.key
+    }
+
+    fn point(&self) -> DecodedPublicKey {
+        self.decoded
+            .unwrap_or_else(|| DecodedPublicKey::new(self.key.0))
+    }
+}

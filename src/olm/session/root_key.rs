@@ -3,9 +3,10 @@
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::chain_key::ChainKey;
-use super::ratchet::{RatchetKey, RemoteRatchetKey};
+#[cfg(doc)]
+use super::ratchet::RatchetKey;
 use crate::crypto::kdf::hkdf_sha256;
-use crate::crypto::x25519::NonContributory;
+use crate::crypto::x25519::SharedSecret;
 
 /// HKDF info for a ratchet step.
 const RATCHET_INFO: &[u8] = b"OLM_RATCHET";
@@ -24,29 +25,10 @@ impl RootKey {
     }
 
     /// spec/olm.md OLM-RATCHET-1:
-    /// `R_i || C_i,0 = HKDF(salt = R_{i-1}, ikm = DH(ours, theirs), info = "OLM_RATCHET", 64)`.
-    pub(crate) fn advance(
-        &self,
-        ours: &RatchetKey,
-        theirs: &RemoteRatchetKey,
-    ) -> Result<(RootKey, ChainKey), NonContributory> {
-        let shared = ours.diffie_hellman(theirs)?;
-        let mut okm = Zeroizing::new([0u8; 64]);
-        hkdf_sha256(&self.0, shared.as_bytes(), RATCHET_INFO, okm.as_mut_slice());
-        Ok(split_root_and_chain(&okm))
-    }
-}
-
-impl RootKey {
-    /// spec/olm.md OLM-RATCHET-1 on the sending side. `theirs` was accepted earlier (checked
-    /// not to be of small order on arrival, spec/olm.md OLM-DH-1), so X25519 with any of our
-    /// clamped scalars is non-zero and the result is used as is.
-    pub(crate) fn advance_accepted(
-        &self,
-        ours: &RatchetKey,
-        theirs: &RemoteRatchetKey,
-    ) -> (RootKey, ChainKey) {
-        let shared = ours.secret().diffie_hellman_unchecked(&theirs.0);
+    /// `R_i || C_i,0 = HKDF(salt = R_{i-1}, ikm = DH(ours, theirs), info = "OLM_RATCHET", 64)`,
+    /// the DH computed by the caller (receiving: [`RatchetKey::diffie_hellman`]; sending:
+    /// [`RatchetKey::new_with_dh`]).
+    pub(crate) fn advance(&self, shared: &SharedSecret) -> (RootKey, ChainKey) {
         let mut okm = Zeroizing::new([0u8; 64]);
         hkdf_sha256(&self.0, shared.as_bytes(), RATCHET_INFO, okm.as_mut_slice());
         split_root_and_chain(&okm)

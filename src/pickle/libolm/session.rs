@@ -8,8 +8,8 @@ use super::{load, read_unchecked_curve25519_pair, store, write_curve25519_pair};
 use crate::error::PickleError;
 use crate::limits::{MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS};
 use crate::olm::session::{
-    ChainKey, MessageKey, RatchetKey, ReceiverChain, RemoteRatchetKey, RootKey, SenderChain,
-    SendingState, Session, SessionKeys, SkippedMessageKey,
+    ChainKey, MessageKey, PendingRatchetKey, RatchetKey, ReceiverChain, RemoteRatchetKey, RootKey,
+    SenderChain, SendingState, Session, SessionKeys, SkippedMessageKey,
 };
 use crate::types::Curve25519PublicKey;
 
@@ -81,7 +81,9 @@ impl Session {
             // against the newest receiver chain's key.
             let sending = match (sender, receiver_chains.first()) {
                 (Some(chain), _) => SendingState::Chain(chain),
-                (None, Some(newest)) => SendingState::NeedsRatchet(newest.ratchet_key),
+                (None, Some(newest)) => {
+                    SendingState::NeedsRatchet(PendingRatchetKey::new(newest.ratchet_key))
+                }
                 (None, None) => return Err(PickleError::InvalidSession),
             };
             Ok(Session {
@@ -117,7 +119,8 @@ impl Session {
                     w.u32(chain.chain_key.index());
                 }
                 SendingState::NeedsRatchet(theirs) => {
-                    if self.receiver_chains.first().map(|c| c.ratchet_key) != Some(*theirs) {
+                    if self.receiver_chains.first().map(|c| c.ratchet_key) != Some(theirs.remote())
+                    {
                         return Err(PickleError::Unsupported);
                     }
                     w.u32(0);

@@ -7,8 +7,8 @@ use super::{ObjectType, load, read_curve25519_pair, store, write_count, write_cu
 use crate::error::PickleError;
 use crate::limits::{MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS};
 use crate::olm::session::{
-    ChainKey, MessageKey, RatchetKey, ReceiverChain, RemoteRatchetKey, RootKey, SenderChain,
-    SendingState, Session, SessionKeys, SkippedMessageKey,
+    ChainKey, MessageKey, PendingRatchetKey, RatchetKey, ReceiverChain, RemoteRatchetKey, RootKey,
+    SenderChain, SendingState, Session, SessionKeys, SkippedMessageKey,
 };
 use crate::pickle::codec::{Reader, Writer};
 use crate::types::Curve25519PublicKey;
@@ -37,6 +37,10 @@ fn read_chain_key(r: &mut Reader<'_>) -> Result<ChainKey, PickleError> {
 
 /// What the sending-state byte announced; a pending ratchet against the newest receiver
 /// chain is resolved once the chains have been read.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a short-lived value on the stack while one pickle is read"
+)]
 enum PendingSending {
     Resolved(SendingState),
     AgainstNewest,
@@ -63,9 +67,9 @@ fn read_session(r: &mut Reader<'_>) -> Result<Session, PickleError> {
             }))
         }
         RATCHET_AGAINST_NEWEST => PendingSending::AgainstNewest,
-        RATCHET_AGAINST_KEY => {
-            PendingSending::Resolved(SendingState::NeedsRatchet(read_remote_key(r)?))
-        }
+        RATCHET_AGAINST_KEY => PendingSending::Resolved(SendingState::NeedsRatchet(
+            PendingRatchetKey::new(read_remote_key(r)?),
+        )),
         _ => return Err(PickleError::InvalidField),
     };
     let count = r.count(MAX_RECEIVER_CHAINS)?;
@@ -92,7 +96,7 @@ fn read_session(r: &mut Reader<'_>) -> Result<Session, PickleError> {
     let sending = match sending {
         PendingSending::Resolved(state) => state,
         PendingSending::AgainstNewest => match receiver_chains.first() {
-            Some(newest) => SendingState::NeedsRatchet(newest.ratchet_key),
+            Some(newest) => SendingState::NeedsRatchet(PendingRatchetKey::new(newest.ratchet_key)),
             None => return Err(PickleError::InvalidSession),
         },
     };
@@ -165,11 +169,11 @@ impl Session {
                 w.u32(chain.chain_key.index());
             }
             SendingState::NeedsRatchet(theirs) => {
-                if self.receiver_chains.first().map(|c| c.ratchet_key) == Some(*theirs) {
+                if self.receiver_chains.first().map(|c| c.ratchet_key) == Some(theirs.remote()) {
                     w.u8(RATCHET_AGAINST_NEWEST);
                 } else {
                     w.u8(RATCHET_AGAINST_KEY);
-                    w.bytes(theirs.0.as_bytes());
+                    w.bytes(theirs.remote().0.as_bytes());
                 }
             }
         }

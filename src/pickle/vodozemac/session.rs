@@ -9,8 +9,8 @@ use crate::crypto::Curve25519SecretKey;
 use crate::error::PickleError;
 use crate::limits::{MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS};
 use crate::olm::session::{
-    ChainKey, MessageKey, RatchetKey, ReceiverChain, RemoteRatchetKey, RootKey, SenderChain,
-    SendingState, Session, SessionKeys, SkippedMessageKey,
+    ChainKey, MessageKey, PendingRatchetKey, RatchetKey, ReceiverChain, RemoteRatchetKey, RootKey,
+    SenderChain, SendingState, Session, SessionKeys, SkippedMessageKey,
 };
 use crate::types::Curve25519PublicKey;
 
@@ -212,7 +212,7 @@ fn sending_state(ratchet: SendingRatchet) -> Result<(RootKey, SendingState), Pic
             }
             Ok((
                 RootKey::from_bytes(*root_key.key.0),
-                SendingState::NeedsRatchet(RemoteRatchetKey(theirs)),
+                SendingState::NeedsRatchet(PendingRatchetKey::new(RemoteRatchetKey(theirs))),
             ))
         }
         _ => Err(PickleError::InvalidField),
