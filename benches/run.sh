@@ -2,7 +2,7 @@
 # One documented command for the benchmark report: runs every criterion bench (protee and
 # vodozemac side by side, plus the primitives), the allocation count, and writes
 # benches/RESULTS.md and benches/results.svg.
-#   bash benches/run.sh                  (5 passes, about 15 minutes; close other work)
+#   bash benches/run.sh                  (5 passes, about 26 minutes on 2 cores; close other work)
 #   BENCH_PASSES=1 bash benches/run.sh   (one pass, about 5 minutes)
 # Each pass runs every bench once and keeps its own criterion baseline. In each side-by-side
 # group criterion measures protee, then vodozemac, each alone; then the two are measured
