@@ -227,6 +227,7 @@ def main():
     prim = [g for g in criterion_groups() if g.startswith("bound_")]
     machine = open(os.path.join(ROOT, "benches", "machine.txt")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "machine.txt")) else "unknown"
     alloc = open(os.path.join(ROOT, "benches", "allocations.md")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "allocations.md")) else "(not measured)"
+    sizes = open(os.path.join(ROOT, "benches", "sizes.md")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "sizes.md")) else "(not measured)"
     out = [
         "# Benchmarks: protee vs vodozemac",
         "",
@@ -284,6 +285,15 @@ def main():
         "allocated and peak live bytes during one operation.",
         "",
         alloc,
+        "",
+        "## Sizes",
+        "",
+        "Printed by `tests/sizes.rs`, objects in the same state in both libraries. Encrypted pickle",
+        "lengths: each library's own format (protee's native binary format, vodozemac's JSON), and",
+        "libolm's format, which both write identically. Then each object's `size_of` (what it owns",
+        "on the heap, such as one-time keys or receiver chains, is not counted).",
+        "",
+        sizes,
         "",
     ]
     with open(os.path.join(ROOT, "benches", "RESULTS.md"), "w") as f:

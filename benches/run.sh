@@ -27,4 +27,9 @@ for pass in $(seq 1 "$passes"); do
   done
 done
 cargo test --release --test allocations -- --nocapture | grep '^|' > benches/allocations.md
+{
+  cargo test --release --test sizes -- --nocapture --exact pickle_size_table | grep '^|'
+  echo
+  cargo test --release --test sizes -- --nocapture --exact object_size_table | grep '^|'
+} > benches/sizes.md
 python3 benches/report.py
