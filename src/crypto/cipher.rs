@@ -13,7 +13,7 @@ use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::kdf::{ZERO_SALT, hkdf_sha256, hmac_sha256};
+use super::kdf::{HmacKey, hkdf_sha256_prepared, hmac_sha256};
 
 /// AES block size in bytes.
 pub(crate) const BLOCK_SIZE: usize = 16;
@@ -27,31 +27,32 @@ pub(crate) enum CipherError {
     Padding,
 }
 
-/// AES key, HMAC key and IV derived from one input secret.
+/// AES key, HMAC key and IV derived from one input secret: HKDF's 80 output bytes, kept as
+/// written (no copy to zeroize).
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub(crate) struct CipherKeys {
-    aes_key: [u8; 32],
-    mac_key: [u8; 32],
-    iv: [u8; 16],
+    okm: [u8; 80],
 }
 
 impl CipherKeys {
     /// spec/olm.md OLM-CIPHER-1:
     /// `AES key | HMAC key | IV = HKDF-SHA256(salt = 0^32, ikm, info, 80)` split 32 | 32 | 16.
     pub(crate) fn derive(ikm: &[u8], info: &[u8]) -> Self {
-        let mut okm = Zeroizing::new([0u8; 80]);
-        hkdf_sha256(&ZERO_SALT, ikm, info, okm.as_mut_slice());
-        let mut keys = CipherKeys {
-            aes_key: [0; 32],
-            mac_key: [0; 32],
-            iv: [0; 16],
-        };
-        let (aes_key, rest) = okm.split_at(32);
-        let (mac_key, iv) = rest.split_at(32);
-        keys.aes_key.copy_from_slice(aes_key);
-        keys.mac_key.copy_from_slice(mac_key);
-        keys.iv.copy_from_slice(iv);
+        let mut keys = CipherKeys { okm: [0; 80] };
+        hkdf_sha256_prepared(&HmacKey::ZERO, ikm, info, &mut keys.okm);
         keys
+    }
+
+    fn aes_key(&self) -> &[u8] {
+        self.okm.get(..32).unwrap_or_default()
+    }
+
+    fn mac_key(&self) -> &[u8] {
+        self.okm.get(32..64).unwrap_or_default()
+    }
+
+    fn iv(&self) -> &[u8] {
+        self.okm.get(64..).unwrap_or_default()
     }
 
     /// Length of the AES-256-CBC/PKCS#7 ciphertext of `plaintext_len` bytes: always at least one
@@ -72,7 +73,7 @@ impl CipherKeys {
         let Some(dst) = out.get_mut(start..) else {
             return;
         };
-        let Ok(enc) = cbc::Encryptor::<Aes256>::new_from_slices(&self.aes_key, &self.iv) else {
+        let Ok(enc) = cbc::Encryptor::<Aes256>::new_from_slices(self.aes_key(), self.iv()) else {
             return; // unreachable: key and IV have the fixed lengths AES-256-CBC takes
         };
         // The destination is exactly the padded length, so padding cannot fail.
@@ -94,7 +95,7 @@ impl CipherKeys {
         if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(BLOCK_SIZE) {
             return Err(CipherError::Length);
         }
-        let Ok(dec) = cbc::Decryptor::<Aes256>::new_from_slices(&self.aes_key, &self.iv) else {
+        let Ok(dec) = cbc::Decryptor::<Aes256>::new_from_slices(self.aes_key(), self.iv()) else {
             return Err(CipherError::Length); // unreachable: fixed key and IV lengths
         };
         let mut buf = Zeroizing::new(alloc::vec![0u8; ciphertext.len()]);
@@ -109,7 +110,7 @@ impl CipherKeys {
 
     /// Full HMAC-SHA-256 of `message` under the derived MAC key.
     pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
-        hmac_sha256(&self.mac_key, message)
+        hmac_sha256(self.mac_key(), message)
     }
 
     /// spec/olm.md OLM-MAC-1: constant-time check that `tag` equals the first `tag.len()` bytes
@@ -135,11 +136,7 @@ mod tests {
     }
 
     fn zero_keys() -> CipherKeys {
-        CipherKeys {
-            aes_key: [0; 32],
-            mac_key: [0; 32],
-            iv: [0; 16],
-        }
+        CipherKeys { okm: [0; 80] }
     }
 
     // libolm test_crypto.cpp: AES-256-CBC, key 0, IV 0, 16 zero bytes -> two blocks.

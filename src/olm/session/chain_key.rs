@@ -3,7 +3,7 @@
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::crypto::cipher::CipherKeys;
-use crate::crypto::kdf::hmac_sha256;
+use crate::crypto::kdf::{HmacKey, MacScratch, hmac_sha256};
 use crate::error::DecryptionError;
 
 /// HKDF info for message keys.
@@ -29,14 +29,6 @@ impl ChainKey {
         &self.key
     }
 
-    /// spec/olm.md OLM-MSGKEY-1: `M[i,j] = HMAC-SHA256(C[i,j], 0x01)`.
-    pub(crate) fn message_key(&self) -> MessageKey {
-        MessageKey {
-            key: hmac_sha256(&self.key, &[0x01]),
-            index: self.index,
-        }
-    }
-
     /// spec/olm.md OLM-CHAIN-1: `C[i,j+1] = HMAC-SHA256(C[i,j], 0x02)`.
     ///
     /// Fails only when the index would pass `u32::MAX` (spec/olm.md OLM-LIMIT-2); the key is
@@ -53,11 +45,36 @@ impl ChainKey {
 }
 
 impl ChainKey {
-    /// spec/olm.md OLM-CHAIN-1 for the sending side, where the index wraps like libolm's
-    /// (spec/olm.md OLM-LIMIT-2).
-    pub(crate) fn advance_wrapping(&mut self) {
-        self.key = hmac_sha256(&self.key, &[0x02]);
-        self.index = self.index.wrapping_add(1);
+    /// spec/olm.md OLM-MSGKEY-1 then OLM-CHAIN-1: returns `M[i,j] = HMAC-SHA256(C[i,j], 0x01)`
+    /// and advances to `C[i,j+1] = HMAC-SHA256(C[i,j], 0x02)`, both HMACs under one prepared
+    /// key (its pad blocks compressed once, not twice).
+    ///
+    /// Fails only when the index would pass `u32::MAX` (spec/olm.md OLM-LIMIT-2); the key is
+    /// then left unchanged.
+    pub(crate) fn take_message_key(&mut self) -> Result<MessageKey, DecryptionError> {
+        let next = self
+            .index
+            .checked_add(1)
+            .ok_or(DecryptionError::ChainIndexOverflow)?;
+        Ok(self.step(next))
+    }
+
+    /// [`ChainKey::take_message_key`] for the sending side, where the index wraps like
+    /// libolm's (spec/olm.md OLM-LIMIT-2).
+    pub(crate) fn take_message_key_wrapping(&mut self) -> MessageKey {
+        self.step(self.index.wrapping_add(1))
+    }
+
+    fn step(&mut self, next: u32) -> MessageKey {
+        let hmac = HmacKey::new(&self.key);
+        let mut scratch = MacScratch::new();
+        let message_key = MessageKey {
+            key: hmac.mac_with(&mut scratch, &[&[0x01]]),
+            index: self.index,
+        };
+        self.key = hmac.mac_with(&mut scratch, &[&[0x02]]);
+        self.index = next;
+        message_key
     }
 }
 
@@ -95,18 +112,32 @@ mod tests {
     #[test]
     fn chain_and_message_keys_follow_the_formulas() {
         let mut ck = ChainKey::new([3; 32], 0);
-        let mk = ck.message_key();
+        let mk = ck.take_message_key().unwrap();
         assert_eq!(mk.as_bytes(), &hmac_sha256(&[3; 32], &[1]));
         assert_eq!(mk.index(), 0);
-        ck.advance().unwrap();
         assert_eq!(ck.as_bytes(), &hmac_sha256(&[3; 32], &[2]));
         assert_eq!(ck.index(), 1);
+        let mut sending = ChainKey::new([3; 32], 0);
+        let same = sending.take_message_key_wrapping();
+        assert_eq!(same.as_bytes(), mk.as_bytes());
+        assert_eq!(sending.as_bytes(), ck.as_bytes());
+        ck.advance().unwrap();
+        assert_eq!(
+            ck.as_bytes(),
+            &hmac_sha256(&hmac_sha256(&[3; 32], &[2]), &[2])
+        );
+        assert_eq!(ck.index(), 2);
     }
 
+    // spec/olm.md OLM-LIMIT-2: receiving refuses to pass u32::MAX (key unchanged); sending wraps.
     #[test]
     fn advance_refuses_to_overflow() {
         let mut ck = ChainKey::new([3; 32], u32::MAX);
         assert_eq!(ck.advance(), Err(DecryptionError::ChainIndexOverflow));
+        assert!(ck.take_message_key().is_err());
         assert_eq!(ck.as_bytes(), &[3; 32]);
+        let mk = ck.take_message_key_wrapping();
+        assert_eq!(mk.index(), u32::MAX);
+        assert_eq!(ck.index(), 0);
     }
 }

@@ -18,7 +18,7 @@ pub(crate) use root_key::RootKey;
 pub(crate) use sender_chain::SenderChain;
 
 use crate::crypto::Curve25519SecretKey;
-use crate::crypto::kdf::{ZERO_SALT, hkdf_sha256, sha256};
+use crate::crypto::kdf::{HmacKey, hkdf_sha256_prepared, sha256};
 use crate::crypto::x25519::diffie_hellman_many;
 use crate::error::{DecryptionError, SessionCreationError};
 use crate::limits::{MAX_MESSAGE_GAP, MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS};
@@ -92,7 +92,12 @@ fn derive_initial_keys(
         out.copy_from_slice(shared.as_bytes());
     }
     let mut okm = Zeroizing::new([0u8; 64]);
-    hkdf_sha256(&ZERO_SALT, secret.as_slice(), ROOT_INFO, okm.as_mut_slice());
+    hkdf_sha256_prepared(
+        &HmacKey::ZERO,
+        secret.as_slice(),
+        ROOT_INFO,
+        okm.as_mut_slice(),
+    );
     Ok(root_key::split_root_and_chain(&okm))
 }
 
@@ -306,7 +311,7 @@ impl Session {
                 }
                 let mut chain_key = chain.chain_key.clone();
                 let skipped = advance_to(&mut chain_key, index, theirs)?;
-                let message_key = take_message_key(&mut chain_key)?;
+                let message_key = chain_key.take_message_key()?;
                 let plaintext = decrypt_with_key(&message_key, message)?;
                 chain.chain_key = chain_key;
                 insert_skipped(&mut self.skipped_keys, skipped);
@@ -331,7 +336,7 @@ impl Session {
                     .map_err(|_| DecryptionError::NonContributoryKey)?;
                 let (root_key, mut chain_key) = self.root_key.advance(&shared);
                 let skipped = advance_to(&mut chain_key, index, theirs)?;
-                let message_key = take_message_key(&mut chain_key)?;
+                let message_key = chain_key.take_message_key()?;
                 let plaintext = decrypt_with_key(&message_key, message)?;
                 // spec/olm.md OLM-RECV-5: commit.
                 self.receiver_chains.insert(
@@ -418,19 +423,13 @@ fn advance_to(
         if chain_key.index() >= keep_from {
             skipped.push(SkippedMessageKey {
                 ratchet_key: theirs,
-                message_key: chain_key.message_key(),
+                message_key: chain_key.take_message_key()?,
             });
+        } else {
+            chain_key.advance()?;
         }
-        chain_key.advance()?;
     }
     Ok(skipped)
-}
-
-/// Takes the message key at the chain's position and moves the chain past it.
-fn take_message_key(chain_key: &mut ChainKey) -> Result<MessageKey, DecryptionError> {
-    let key = chain_key.message_key();
-    chain_key.advance()?;
-    Ok(key)
 }
 
 /// spec/olm.md OLM-RECV-5: skipped keys go in front, newest first; the oldest beyond

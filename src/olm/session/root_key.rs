@@ -5,7 +5,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use super::chain_key::ChainKey;
 #[cfg(doc)]
 use super::ratchet::RatchetKey;
-use crate::crypto::kdf::hkdf_sha256;
+use crate::crypto::kdf::{HmacKey, hkdf_sha256_prepared};
 use crate::crypto::x25519::SharedSecret;
 
 /// HKDF info for a ratchet step.
@@ -30,7 +30,12 @@ impl RootKey {
     /// [`RatchetKey::new_with_dh`]).
     pub(crate) fn advance(&self, shared: &SharedSecret) -> (RootKey, ChainKey) {
         let mut okm = Zeroizing::new([0u8; 64]);
-        hkdf_sha256(&self.0, shared.as_bytes(), RATCHET_INFO, okm.as_mut_slice());
+        hkdf_sha256_prepared(
+            &HmacKey::new(&self.0),
+            shared.as_bytes(),
+            RATCHET_INFO,
+            okm.as_mut_slice(),
+        );
         split_root_and_chain(&okm)
     }
 }

@@ -14,8 +14,6 @@ impl SenderChain {
     /// spec/olm.md OLM-SEND-2: the message key for the next message, then advance the chain.
     /// The index wraps at 2^32 as libolm's does (no session sends 2^32 messages on one chain).
     pub(crate) fn next_message_key(&mut self) -> MessageKey {
-        let key = self.chain_key.message_key();
-        self.chain_key.advance_wrapping();
-        key
+        self.chain_key.take_message_key_wrapping()
     }
 }
