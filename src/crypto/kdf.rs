@@ -9,113 +9,48 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// spec/olm.md OLM-CHAIN-1 / OLM-MSGKEY-1: `HMAC-SHA256(key, msg)`.
 ///
-/// Keys longer than 64 bytes are hashed first, as RFC 2104 requires. The ratchets' case — a
-/// 32-byte key and a message of at most 55 bytes — takes [`hmac_sha256_short`].
+/// A 32-byte key (every ratchet's case) takes [`HmacScratch`]; other lengths take the `hmac`
+/// crate, which hashes keys longer than 64 bytes first, as RFC 2104 requires.
 pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     match <&[u8; 32]>::try_from(key) {
-        Ok(key) if message.len() <= SHORT_MESSAGE_MAX => hmac_sha256_short(key, message),
-        _ => hmac_sha256_parts(key, &[message]),
+        Ok(key) => HmacScratch::new().mac(key, message),
+        Err(_) => hmac_sha256_parts(key, &[message]),
     }
 }
-
-/// The longest message whose inner hash fits in one block after the key block
-/// (64 − 1 byte of 0x80 padding − 8 bytes of length).
-const SHORT_MESSAGE_MAX: usize = 55;
 
 /// SHA-256's initial state (FIPS 180-4 §5.3.3).
 const SHA256_IV: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
 
-/// RFC 2104 HMAC-SHA-256 for a 32-byte key and a message of at most 55 bytes, with scratch
-/// space that is zeroized when this call returns.
-fn hmac_sha256_short(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
-    HmacScratch::new().short(key, message)
-}
-
-/// Scratch space for HMAC-SHA-256 with a 32-byte key and a short message, written as the four
-/// SHA-256 compressions it is: `H((K ⊕ opad) || H((K ⊕ ipad) || m))`, with no allocation.
-/// Every key-dependent byte lives here, so a ratchet jump of a thousand HMACs keeps one
-/// scratch and zeroizes it once, when it is dropped, instead of after every HMAC (the Olm chain
-/// and the Megolm ratchet call this thousands of times per jump).
+/// Scratch space for HMAC-SHA-256 under 32-byte keys that are each used once: the key's
+/// [`HmacKey`] states and the [`MacScratch`], with no allocation. Every key-dependent byte
+/// lives here, so a ratchet jump of a thousand HMACs keeps one scratch and zeroizes it once,
+/// when it is dropped, instead of after every HMAC (the Megolm ratchet calls this thousands of
+/// times per jump).
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub(crate) struct HmacScratch {
-    blocks: [[u8; 64]; 2],
-    state: [u32; 8],
-    inner: [u8; 32],
+    key: HmacKey,
+    mac: MacScratch,
 }
 
 impl HmacScratch {
     pub(crate) fn new() -> Self {
         Self {
-            blocks: [[0; 64]; 2],
-            state: [0; 8],
-            inner: [0; 32],
+            key: HmacKey {
+                inner: [0; 8],
+                outer: [0; 8],
+            },
+            mac: MacScratch::new(),
         }
     }
 
-    /// `HMAC-SHA256(key, message)` for a message of at most 55 bytes (longer ones are cut:
-    /// callers pass one byte).
-    pub(crate) fn short(&mut self, key: &[u8; 32], message: &[u8]) -> [u8; 32] {
-        let mut inner = [0u8; 32];
-        two_blocks(
-            &mut self.blocks,
-            &mut self.state,
-            key,
-            0x36,
-            message,
-            &mut inner,
-        );
-        self.inner = inner;
-        inner.zeroize();
-        let mut out = [0u8; 32];
-        two_blocks(
-            &mut self.blocks,
-            &mut self.state,
-            key,
-            0x5c,
-            &self.inner,
-            &mut out,
-        );
-        out
-    }
-}
-
-/// SHA-256 of `(key ⊕ pad) || tail` (64 + tail.len() bytes, one key block and one final block
-/// holding `tail` and the padding), into `out`.
-fn two_blocks(
-    blocks: &mut [[u8; 64]; 2],
-    state: &mut [u32; 8],
-    key: &[u8; 32],
-    pad: u8,
-    tail: &[u8],
-    out: &mut [u8; 32],
-) {
-    use sha2::block_api::compress256;
-
-    let [key_block, last] = blocks;
-    key_block.fill(pad);
-    for (b, k) in key_block.iter_mut().zip(key.iter()) {
-        *b ^= k;
-    }
-    last.fill(0);
-    let n = tail.len().min(SHORT_MESSAGE_MAX);
-    if let Some(dst) = last.get_mut(..n) {
-        dst.copy_from_slice(tail.get(..n).unwrap_or_default());
-    }
-    if let Some(b) = last.get_mut(n) {
-        *b = 0x80;
-    }
-    // reason: n <= SHORT_MESSAGE_MAX = 55, so the bit count is at most (64 + 55) * 8 = 952.
-    #[allow(clippy::arithmetic_side_effects)]
-    let bits = ((64 + n) as u64) * 8;
-    if let Some(dst) = last.get_mut(56..) {
-        dst.copy_from_slice(&bits.to_be_bytes());
-    }
-    *state = SHA256_IV;
-    compress256(state, &*blocks);
-    for (chunk, word) in out.chunks_exact_mut(4).zip(state.iter()) {
-        chunk.copy_from_slice(&word.to_be_bytes());
+    /// `HMAC-SHA256(key, message)`: the key's pad blocks compressed here, then
+    /// [`HmacKey::mac_with`].
+    pub(crate) fn mac(&mut self, key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+        let Self { key: prepared, mac } = self;
+        prepared.prepare(key, &mut mac.sha.block);
+        prepared.mac_with(mac, &[message])
     }
 }
 
@@ -142,21 +77,28 @@ impl HmacKey {
 
     /// Compresses `key ⊕ ipad` and `key ⊕ opad` (the key zero-padded to 64 bytes).
     pub(crate) fn new(key: &[u8; 32]) -> Self {
+        let mut prepared = Self {
+            inner: [0; 8],
+            outer: [0; 8],
+        };
         let mut block = [[0u8; 64]];
-        let mut pad_block = |pad: u8| {
-            let [b] = &mut block;
+        prepared.prepare(key, &mut block);
+        block.zeroize();
+        prepared
+    }
+
+    /// Sets the states to `key`'s, in `block`, which is left holding key bytes for the caller
+    /// to zeroize.
+    fn prepare(&mut self, key: &[u8; 32], block: &mut [[u8; 64]; 1]) {
+        for (state, pad) in [(&mut self.inner, 0x36u8), (&mut self.outer, 0x5c)] {
+            let [b] = &mut *block;
             b.fill(pad);
             for (x, k) in b.iter_mut().zip(key.iter()) {
                 *x ^= k;
             }
-            let mut state = SHA256_IV;
-            sha2::block_api::compress256(&mut state, &block);
-            state
-        };
-        let inner = pad_block(0x36);
-        let outer = pad_block(0x5c);
-        block.zeroize();
-        Self { inner, outer }
+            *state = SHA256_IV;
+            sha2::block_api::compress256(state, &*block);
+        }
     }
 
     /// `HMAC-SHA256(key, parts[0] || parts[1] || ...)`.
@@ -381,14 +323,15 @@ mod tests {
         );
     }
 
-    // The specialised path equals the general HMAC for every length it takes.
+    // The scratch path equals the general HMAC for every length around the padding edges.
     #[test]
-    fn short_hmac_equals_general_hmac() {
-        for len in 0..=SHORT_MESSAGE_MAX {
+    fn scratch_hmac_equals_general_hmac() {
+        let mut scratch = HmacScratch::new();
+        for len in 0..=130 {
             let key: [u8; 32] = core::array::from_fn(|i| (i * 7 + len) as u8);
             let message: alloc::vec::Vec<u8> = (0..len).map(|i| (i * 13) as u8).collect();
             assert_eq!(
-                hmac_sha256_short(&key, &message),
+                scratch.mac(&key, &message),
                 hmac_sha256_parts(&key, &[&message])
             );
             assert_eq!(

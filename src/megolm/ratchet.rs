@@ -20,7 +20,7 @@ pub(crate) struct MegolmRatchet {
 
 /// spec/megolm.md MEGOLM-RATCHET-1: `H_k(A) = HMAC-SHA256(key = A, msg = k)`, k = 0..3.
 fn rehash(scratch: &mut HmacScratch, from: &[u8; 32], k: u8) -> [u8; 32] {
-    scratch.short(from, &[k])
+    scratch.mac(from, &[k])
 }
 
 impl MegolmRatchet {
