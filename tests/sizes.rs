@@ -3,93 +3,57 @@
 //! of each object (`size_of`, without what it owns on the heap). `bash benches/run.sh` saves
 //! the tables this test prints into benches/sizes.md for the report.
 //!
-//! The objects are in the same state in both libraries (vodozemac's are loaded from protee's
-//! libolm pickles): an account with 50 one-time keys and a fallback key; a session with two
+//! The objects are the pickle benches' (benches/common/states.rs), in the same state in both
+//! libraries: an account with 50 one-time keys and a fallback key; a session with two
 //! receiver chains, three skipped message keys and a sender chain; a fresh outbound group
 //! session and its inbound session.
 
+#[path = "../benches/common/states.rs"]
+mod states;
+
 mod common;
-use common::TestRng;
 
 use protee::megolm::{GroupSession, InboundGroupSession};
-use protee::olm::{Account, OlmMessage, Session};
+use protee::olm::{Account, Session};
+use states::{KEY, accounts, megolm_sessions, sessions};
 
 mod vz {
     pub use vodozemac::megolm::{GroupSession, InboundGroupSession};
     pub use vodozemac::olm::{Account, Session};
 }
 
-const KEY: [u8; 32] = [0x42; 32];
-
 /// One row: object, protee's pickle length, vodozemac's pickle length, libolm-format length.
 fn pickle_rows() -> Vec<(&'static str, usize, usize, usize)> {
-    let mut rng = TestRng::new(11);
-    let mut rows = Vec::new();
-
-    let mut account = Account::new_with_rng(&mut rng);
-    account.generate_one_time_keys(50, &mut rng);
-    account.generate_fallback_key(&mut rng);
-    let libolm = account.to_libolm_pickle(&KEY).unwrap();
-    let theirs = vz::Account::from_libolm_pickle(&libolm, &KEY).unwrap();
+    let (account, theirs, libolm) = accounts();
     assert_eq!(theirs.to_libolm_pickle(&KEY).unwrap().len(), libolm.len());
-    rows.push((
-        "account, 50 one-time keys + fallback key",
-        account.pickle(&KEY).unwrap().len(),
-        theirs.pickle().encrypt(&KEY).len(),
-        libolm.len(),
-    ));
-
-    let alice = Account::new_with_rng(&mut rng);
-    let mut bob = Account::new_with_rng(&mut rng);
-    bob.generate_one_time_keys(1, &mut rng);
-    let otk = bob.one_time_keys()[0].1;
-    let mut a = alice
-        .create_outbound_session(&bob.curve25519_key(), &otk, &mut rng)
-        .unwrap();
-    let OlmMessage::PreKey(first) = a.encrypt(b"hi", &mut rng) else {
-        panic!("the first message is a pre-key message")
-    };
-    let mut b = bob.create_inbound_session(None, &first).unwrap().session;
-    a.decrypt(&b.encrypt(b"hello", &mut rng)).unwrap();
-    let mut last = None;
-    for _ in 0..4 {
-        last = Some(a.encrypt(b"burst", &mut rng));
-    }
-    b.decrypt(&last.unwrap()).unwrap();
-    a.decrypt(&b.encrypt(b"reply", &mut rng)).unwrap();
-    b.encrypt(b"one more", &mut rng);
-    let libolm = b.to_libolm_pickle(&KEY).unwrap();
-    let theirs = vz::Session::from_libolm_pickle(&libolm, &KEY).unwrap();
-    assert_eq!(theirs.session_id(), b.session_id());
-    rows.push((
-        "session, 2 receiver chains + 3 skipped keys",
-        b.pickle(&KEY).unwrap().len(),
-        theirs.pickle().encrypt(&KEY).len(),
-        libolm.len(),
-    ));
-
-    let outbound = GroupSession::new_with_rng(&mut rng);
-    let libolm = outbound.to_libolm_pickle(&KEY);
-    let theirs = vz::GroupSession::from_libolm_pickle(&libolm, &KEY).unwrap();
-    assert_eq!(theirs.session_id(), outbound.session_id());
-    rows.push((
-        "outbound group session",
-        outbound.pickle(&KEY).unwrap().len(),
-        theirs.pickle().encrypt(&KEY).len(),
-        libolm.len(),
-    ));
-
-    let inbound = InboundGroupSession::new(&outbound.session_key()).unwrap();
-    let libolm = inbound.to_libolm_pickle(&KEY);
-    let theirs = vz::InboundGroupSession::from_libolm_pickle(&libolm, &KEY).unwrap();
-    assert_eq!(theirs.session_id(), inbound.session_id());
-    rows.push((
-        "inbound group session",
-        inbound.pickle(&KEY).unwrap().len(),
-        theirs.pickle().encrypt(&KEY).len(),
-        libolm.len(),
-    ));
-    rows
+    let (session, their_session) = sessions();
+    let (outbound, their_outbound, inbound, their_inbound) = megolm_sessions();
+    vec![
+        (
+            "account, 50 one-time keys + fallback key",
+            account.pickle(&KEY).unwrap().len(),
+            theirs.pickle().encrypt(&KEY).len(),
+            libolm.len(),
+        ),
+        (
+            "session, 2 receiver chains + 3 skipped keys",
+            session.pickle(&KEY).unwrap().len(),
+            their_session.pickle().encrypt(&KEY).len(),
+            session.to_libolm_pickle(&KEY).unwrap().len(),
+        ),
+        (
+            "outbound group session",
+            outbound.pickle(&KEY).unwrap().len(),
+            their_outbound.pickle().encrypt(&KEY).len(),
+            outbound.to_libolm_pickle(&KEY).len(),
+        ),
+        (
+            "inbound group session",
+            inbound.pickle(&KEY).unwrap().len(),
+            their_inbound.pickle().encrypt(&KEY).len(),
+            inbound.to_libolm_pickle(&KEY).len(),
+        ),
+    ]
 }
 
 #[test]
