@@ -32,7 +32,7 @@ use subtle::ConstantTimeEq;
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::crypto::Curve25519SecretKey;
-use crate::crypto::kdf::{ZERO_SALT, hkdf_sha256, hmac_sha256};
+use crate::crypto::kdf::{HmacKey, hkdf_sha256_prepared, hmac_sha256};
 use crate::crypto::x25519::SharedSecret;
 use crate::error::{DecodeError, SasError};
 use crate::random::rng_bytes;
@@ -132,7 +132,7 @@ impl EstablishedSas {
     /// spec/sas-pk.md SAS-BYTES-1: `HKDF-SHA256(salt = 0^32, ikm = shared secret, info)`,
     /// filling `out`. Callers keep `out.len()` within [`EstablishedSas::MAX_BYTES`].
     fn derive(&self, info: &[u8], out: &mut [u8]) {
-        hkdf_sha256(&ZERO_SALT, self.shared.as_bytes(), info, out);
+        hkdf_sha256_prepared(&HmacKey::ZERO, self.shared.as_bytes(), info, out);
     }
 
     /// spec/sas-pk.md SAS-BYTES-1: `count` bytes of

@@ -1,6 +1,5 @@
 //! HKDF-SHA-256, HMAC-SHA-256 and SHA-256, with the fixed-size outputs Olm uses.
 
-use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -223,7 +222,7 @@ fn sha256_after_block(
 /// `PRK = HMAC(salt, IKM)`, `T(i) = HMAC(PRK, T(i−1) || info || i)`, `OKM = T(1) || T(2) || …`.
 ///
 /// `out.len()` must be at most 255 × 32 = 8160 bytes (Olm asks for 64 or 80); a longer `out`
-/// is filled with zeros, as [`hkdf_sha256`] does.
+/// is filled with zeros.
 pub(crate) fn hkdf_sha256_prepared(salt: &HmacKey, ikm: &[u8], info: &[u8], out: &mut [u8]) {
     if out.len() > HKDF_MAX_OUTPUT {
         out.fill(0);
@@ -262,13 +261,11 @@ pub(crate) fn hmac_sha256_parts(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// HKDF-SHA-256 (RFC 5869) with a 32-byte salt (Olm's "null" salt is 32 zero bytes),
-/// filling `out` completely.
-///
-/// `out.len()` must be at most 255 × 32 = 8160 bytes: Olm and Megolm use fixed lengths of at
-/// most 80, SAS checks its requested length first, so expansion cannot fail.
+/// The `hkdf` crate's HKDF-SHA-256 (RFC 5869), the reference [`hkdf_sha256_prepared`] is
+/// tested against, filling `out` (zeros beyond 8160 bytes, as [`hkdf_sha256_prepared`]).
+#[cfg(test)]
 pub(crate) fn hkdf_sha256(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) {
-    let hk = Hkdf::<Sha256>::new(Some(salt), ikm);
+    let hk = hkdf::Hkdf::<Sha256>::new(Some(salt), ikm);
     if hk.expand(info, out).is_err() {
         // Only possible for out.len() > 8160, which no caller asks for.
         out.iter_mut().for_each(|b| *b = 0);
@@ -284,7 +281,9 @@ pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// The 32 zero bytes libolm uses as the HKDF salt when it passes a "null" salt.
+/// The 32 zero bytes libolm uses as the HKDF salt when it passes a "null" salt
+/// ([`HmacKey::ZERO`] holds its prepared states).
+#[cfg(test)]
 pub(crate) const ZERO_SALT: [u8; 32] = [0u8; 32];
 
 #[cfg(test)]
