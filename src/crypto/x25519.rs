@@ -213,6 +213,11 @@ impl DecodedPublicKey {
             point: MontgomeryPoint(key.0).to_edwards(0),
         }
     }
+
+    /// The key as given.
+    pub(crate) fn key(&self) -> Curve25519PublicKey {
+        self.key
+    }
 }
 
 impl Curve25519SecretKey {

@@ -49,38 +49,40 @@ impl RatchetKey {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct RemoteRatchetKey(pub(crate) Curve25519PublicKey);
 
-/// Their newest ratchet key, which our next ratchet step uses, with its curve point when it
-/// was already decoded (spec/olm.md OLM-DH-3): on arrival of their message the point is
-/// decoded for our DH with it and kept for our next encrypt. A key from a pre-key message or a
-/// pickle is decoded only when we encrypt.
+/// Their newest ratchet key, which our next ratchet step uses (spec/olm.md OLM-DH-3): decoded
+/// on arrival of their message, for our DH with it, and kept so for our next encrypt; a key
+/// from a pre-key message or a pickle is decoded only when we encrypt.
 #[derive(Clone, Copy)]
-pub(crate) struct PendingRatchetKey {
-    key: RemoteRatchetKey,
-    /// Set only when decoded from `key`.
-    decoded: Option<DecodedPublicKey>,
+pub(crate) enum PendingRatchetKey {
+    /// The key alone, decoded when used.
+    Encoded(RemoteRatchetKey),
+    /// The key with its curve point.
+    Decoded(DecodedPublicKey),
 }
 
 impl PendingRatchetKey {
     /// The key alone, decoded when used.
     pub(crate) fn new(key: RemoteRatchetKey) -> Self {
-        Self { key, decoded: None }
+        Self::Encoded(key)
     }
 
     /// The key with its point decoded now.
     pub(crate) fn decoded(key: RemoteRatchetKey) -> Self {
-        Self {
-            key,
-            decoded: Some(DecodedPublicKey::new(key.0)),
-        }
+        Self::Decoded(DecodedPublicKey::new(key.0))
     }
 
     /// The key as it arrived.
     pub(crate) fn remote(&self) -> RemoteRatchetKey {
-        self.key
+        match self {
+            Self::Encoded(key) => *key,
+            Self::Decoded(decoded) => RemoteRatchetKey(decoded.key()),
+        }
     }
 
     fn point(&self) -> DecodedPublicKey {
-        self.decoded
-            .unwrap_or_else(|| DecodedPublicKey::new(self.key.0))
+        match self {
+            Self::Encoded(key) => DecodedPublicKey::new(key.0),
+            Self::Decoded(decoded) => *decoded,
+        }
     }
 }
