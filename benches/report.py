@@ -171,6 +171,12 @@ def rows():
     return out
 
 
+def saved(name, default):
+    """The text run.sh saved in benches/<name>, or `default` when it is missing."""
+    path = os.path.join(ROOT, "benches", name)
+    return open(path).read().strip() if os.path.exists(path) else default
+
+
 def main():
     lines = []
     chart = []
@@ -225,9 +231,9 @@ def main():
         summary += "; not within: " + ", ".join("%s (%.2f×)" % (label, tb) for label, tb in far)
     summary += "."
     prim = [g for g in criterion_groups() if g.startswith("bound_")]
-    machine = open(os.path.join(ROOT, "benches", "machine.txt")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "machine.txt")) else "unknown"
-    alloc = open(os.path.join(ROOT, "benches", "allocations.md")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "allocations.md")) else "(not measured)"
-    sizes = open(os.path.join(ROOT, "benches", "sizes.md")).read().strip() if os.path.exists(os.path.join(ROOT, "benches", "sizes.md")) else "(not measured)"
+    machine = saved("machine.txt", "unknown")
+    alloc = saved("allocations.md", "(not measured)")
+    sizes = saved("sizes.md", "(not measured)")
     out = [
         "# Benchmarks: protee vs vodozemac",
         "",
